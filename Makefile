@@ -1,0 +1,51 @@
+# The support graph. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_DIR ?= var
+PORT ?= 8000
+STUDIO_PORT ?= 8123
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PACKAGES := graph nodes tools checkpoint api brands sandbox bench
+
+.PHONY: help install run test lint format studio sandbox bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+run: $(STAMP) ## Start the sandbox servers and the API on 127.0.0.1:8000 or PORT (SQLite under var/ or DATA_DIR)
+	SUPPORT_ENV=dev DATA_DIR=$(DATA_DIR) PORT=$(PORT) $(BIN)/python -m api.serve
+
+lint: $(STAMP) ## ruff (check + format) and the dataflow gate (pylint: used-before-assignment)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pylint --rcfile pyproject.toml $(PACKAGES)
+
+format: $(STAMP) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(STAMP) lint ## Lint, then the whole suite against PostgreSQL on 127.0.0.1:5432
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest -q
+
+sandbox: $(STAMP) ## Run only the sandbox servers (writes DATA_DIR/sandbox.json)
+	$(BIN)/python -m sandbox --data-dir $(DATA_DIR)
+
+studio: $(STAMP) ## Serve the graph with `langgraph dev` on 127.0.0.1:8123 or STUDIO_PORT for LangGraph Studio, offline
+	$(BIN)/python -m api.studio --data-dir $(DATA_DIR) --port $(STUDIO_PORT)
+
+bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Postgres)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.turn_overhead
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .ruff_cache

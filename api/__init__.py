@@ -1,0 +1,1 @@
+"""The HTTP service: FastAPI app, auth (API key -> brand), schemas, settings."""

@@ -1,0 +1,103 @@
+"""The FastAPI app: the v1 turn endpoint, GET conversation, /healthz.
+
+`create_app()` builds the app; the lifespan opens persistence (SQLite or Postgres), compiles the
+graph with its checkpointer and closes the HTTP clients at shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
+from langgraph.graph.state import CompiledStateGraph
+
+from api.auth import KeyRing
+from api.schemas import ID_PATTERN, ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse
+from api.settings import Settings, get_settings
+from api.turns import Service, run_turn, thread_id, workflows_of
+from brands import BrandConfig, default_brands, load_brands
+from checkpoint.factory import open_persistence
+from graph.builder import WORKFLOWS, compile_graph
+from graph.state import Participation
+from nodes.billing import segment_of
+from tools.http import aclose_clients
+
+log = logging.getLogger(__name__)
+
+ConversationId = Annotated[str, Path(pattern=ID_PATTERN, description="the brand's conversation id")]
+
+
+def brand_of(request: Request, authorization: Annotated[str | None, Header()] = None) -> BrandConfig:
+    """Tier one: the API key alone fixes the brand."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, "missing Authorization: Bearer <API key>", {"WWW-Authenticate": "Bearer"})
+    brand = request.app.state.keys.brand_for(authorization.removeprefix("Bearer ").strip())
+    if brand is None:
+        raise HTTPException(401, "unknown API key", {"WWW-Authenticate": "Bearer"})
+    return brand
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
+
+
+Brand = Annotated[BrandConfig, Depends(brand_of)]
+Svc = Annotated[Service, Depends(service)]
+
+
+def create_app(
+    settings: Settings | None = None, workflows: Mapping[str, CompiledStateGraph] = WORKFLOWS
+) -> FastAPI:
+    settings = settings or get_settings()
+    brands = load_brands(settings.brands_dir) if settings.brands_dir else default_brands()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_persistence(settings.database_url, settings.data_dir) as persistence:
+            app.state.service = Service(compile_graph(persistence.checkpointer, workflows), persistence)
+            yield
+            await aclose_clients()
+
+    app = FastAPI(title="Support graph", version="1", lifespan=lifespan)
+    app.state.keys = KeyRing(brands, dev=settings.is_dev)
+
+    @app.middleware("http")
+    async def cap_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_body_bytes:
+            return JSONResponse(
+                {"detail": f"body larger than {settings.max_body_bytes} bytes"}, status_code=413
+            )
+        return await call_next(request)
+
+    @app.post("/v1/conversations/{conversation_id}/messages", response_model=TurnResponse)
+    async def post_message(
+        conversation_id: ConversationId, body: InboundMessage, brand: Brand, svc: Svc
+    ) -> TurnResponse:
+        return await run_turn(svc, brand, conversation_id, body)
+
+    @app.get("/v1/conversations/{conversation_id}", response_model=ConversationOut)
+    async def get_conversation(conversation_id: ConversationId, brand: Brand, svc: Svc) -> ConversationOut:
+        thread = thread_id(brand.brand_id, conversation_id)
+        messages = await svc.persistence.store.messages(thread)
+        if not messages:
+            raise HTTPException(404, f"conversation {conversation_id!r} not found")
+        state = (await svc.graph.aget_state({"configurable": {"thread_id": thread}})).values
+        handoff = state.get("handoff")
+        return ConversationOut(
+            conversation_id=conversation_id,
+            messages=[MessageOut(author=m.author, text=m.text, time=m.time) for m in messages],  # type: ignore[arg-type]
+            workflows=workflows_of(state.get("runs", {}), state.get("turn", 0)),
+            handoff=HandoffOut(**handoff) if handoff else None,
+            segment=segment_of(state.get("participation", Participation())),
+        )
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,65 @@
+"""`make run`: start the sandbox (when no model endpoint is configured) and serve the API.
+
+Prints the demo brands' dev keys and a curl example. The sandbox runs as a child process that
+writes `$DATA_DIR/sandbox.json`; it is stopped when the API stops.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+
+from api.settings import get_settings
+from tools.endpoints import get_endpoints
+
+BANNER = """
+Support graph on http://{host}:{port}  (env={env}, store={store})
+Model: {model}
+Demo brands (dev keys, accepted only with SUPPORT_ENV=dev): acme -> acme-dev-key, globex -> globex-dev-key
+
+Try:
+  curl -s -X POST http://{host}:{port}/v1/conversations/demo-1/messages \\
+    -H 'Authorization: Bearer acme-dev-key' -H 'Content-Type: application/json' \\
+    -d '{{"message_id": "m1", "text": "where is my order 1001?", "customer": {{"id": "cus_alice", "email": "alice@example.com"}}}}'
+  curl -s http://{host}:{port}/v1/conversations/demo-1 -H 'Authorization: Bearer acme-dev-key'
+"""
+
+
+def start_sandbox(data_dir: Path, timeout: float = 20.0) -> subprocess.Popen[bytes]:
+    """Start `python -m sandbox` and wait until it has written its URLs."""
+    target = data_dir / "sandbox.json"
+    target.unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "--data-dir", str(data_dir)])
+    deadline = time.monotonic() + timeout
+    while not target.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise SystemExit(f"the sandbox did not start (see its output above); {target} missing")
+        time.sleep(0.05)
+    return proc
+
+
+def main() -> None:
+    settings = get_settings()
+    endpoints = get_endpoints()
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    sandbox = start_sandbox(settings.data_dir) if endpoints.is_sandbox else None
+    model = endpoints.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
+    store = "postgres" if settings.database_url else f"sqlite at {settings.data_dir / 'support.sqlite'}"
+    print(BANNER.format(host=host, port=port, env=settings.env, store=store, model=model), flush=True)
+    try:
+        uvicorn.run("api.main:app", host=host, port=port, log_level="info")
+    finally:
+        if sandbox:
+            sandbox.terminate()
+            sandbox.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

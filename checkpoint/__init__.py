@@ -1,0 +1,1 @@
+"""Checkpointer factory (SQLite default, Postgres), conversation store, repair helpers."""

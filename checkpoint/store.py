@@ -1,0 +1,116 @@
+"""The conversation store: the full message log and the turn ledger, outside the checkpoints.
+
+Invariant guarded here (nothing lost): the inbound message is written before the turn runs, and
+a turn is keyed by `(thread, message_id)`, so a retry returns the stored response instead of a
+second run, and the same id with other text is a conflict. Checkpoints keep only a bounded
+window of the conversation; `GET /v1/conversations/{id}` reads the whole log from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from checkpoint.db import Database
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS conversation_messages (
+        thread_id TEXT NOT NULL, seq INTEGER NOT NULL, brand_id TEXT NOT NULL,
+        message_id TEXT, author TEXT NOT NULL, text TEXT, raw_text TEXT, created_at TEXT NOT NULL,
+        PRIMARY KEY (thread_id, seq))""",
+    """CREATE TABLE IF NOT EXISTS conversation_turns (
+        thread_id TEXT NOT NULL, message_id TEXT NOT NULL, brand_id TEXT NOT NULL,
+        text_sha256 TEXT NOT NULL, response TEXT, created_at TEXT NOT NULL,
+        PRIMARY KEY (thread_id, message_id))""",
+)
+
+TurnStart = Literal["new", "replay", "conflict", "in_flight"]
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    author: str
+    text: str
+    time: str
+    message_id: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ConversationStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def setup(self) -> None:
+        for statement in SCHEMA:
+            await self.db.execute(statement)
+
+    async def _append(
+        self, thread: str, brand: str, author: str, message_id: str | None, text: str | None, raw: str | None
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO conversation_messages (thread_id, seq, brand_id, message_id, author, text, raw_text, created_at) "
+            "SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM conversation_messages WHERE thread_id = ?",
+            (thread, brand, message_id, author, text, raw, _now(), thread),
+        )
+
+    async def begin_turn(
+        self, thread: str, brand: str, message_id: str, raw_text: str
+    ) -> tuple[TurnStart, dict[str, Any] | None]:
+        """Record the inbound message durably, or tell how an earlier turn with this id stands."""
+        rows = await self.db.fetchall(
+            "SELECT text_sha256, response FROM conversation_turns WHERE thread_id = ? AND message_id = ?",
+            (thread, message_id),
+        )
+        if rows:
+            sha, response = rows[0]
+            if sha != _sha(raw_text):
+                return "conflict", None
+            return ("replay", json.loads(response)) if response else ("in_flight", None)
+        await self.db.execute(
+            "INSERT INTO conversation_turns (thread_id, message_id, brand_id, text_sha256, response, created_at) VALUES (?, ?, ?, ?, NULL, ?)",
+            (thread, message_id, brand, _sha(raw_text), _now()),
+        )
+        await self._append(thread, brand, "customer", message_id, None, raw_text)
+        return "new", None
+
+    async def finish_turn(
+        self, thread: str, brand: str, message_id: str, response: dict[str, Any], clean_text: str | None
+    ) -> None:
+        """Store the reply and the response, so a retry of `message_id` replays it."""
+        if clean_text is not None:
+            await self.db.execute(
+                "UPDATE conversation_messages SET text = ? WHERE thread_id = ? AND message_id = ? AND author = 'customer'",
+                (clean_text, thread, message_id),
+            )
+        if response.get("reply"):
+            await self._append(thread, brand, "ai", f"reply:{message_id}", response["reply"], None)
+        await self.db.execute(
+            "UPDATE conversation_turns SET response = ? WHERE thread_id = ? AND message_id = ?",
+            (json.dumps(response), thread, message_id),
+        )
+
+    async def messages(self, thread: str) -> list[StoredMessage]:
+        rows = await self.db.fetchall(
+            "SELECT author, text, raw_text, created_at, message_id FROM conversation_messages WHERE thread_id = ? ORDER BY seq",
+            (thread,),
+        )
+        return [
+            StoredMessage(author, text if text is not None else raw or "", time, mid)
+            for author, text, raw, time, mid in rows
+        ]
+
+    async def exists(self, thread: str) -> bool:
+        rows = await self.db.fetchall(
+            "SELECT 1 FROM conversation_turns WHERE thread_id = ? LIMIT 1", (thread,)
+        )
+        return bool(rows)

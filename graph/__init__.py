@@ -1,0 +1,1 @@
+"""The support graph: state schema, builder, workflow subgraphs and the model factory."""

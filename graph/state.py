@@ -1,0 +1,154 @@
+"""The one state schema of the support graph, and its reducers.
+
+Invariant guarded here: parallel workflow branches (one `Send` per intent) merge
+deterministically. Every key two branches may write in the same step has a pure,
+order-independent reducer; `messages` and workflow transcripts are bounded so a long
+conversation keeps a small checkpoint (the full log lives in the conversation store).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal, TypedDict
+
+from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
+from langgraph.graph.message import add_messages
+
+Author = Literal["customer", "ai", "human"]
+RunStatus = Literal["waiting", "resolved", "handed_off", "failed"]
+
+MAX_MESSAGES = 40
+"""Customer-visible messages kept in state; older ones stay in the conversation store."""
+MAX_TRANSCRIPT = 16
+"""Messages kept per workflow transcript, tool-call pairs whole."""
+
+
+class Intent(TypedDict):
+    """One ask found in the customer's message."""
+
+    name: str
+    confidence: float
+    entities: dict[str, str]
+    position: int
+    """Where the ask starts in the message: `compose` answers in the customer's order."""
+
+
+class WorkflowRun(TypedDict):
+    """One workflow's run on this thread, kept apart from `messages`."""
+
+    name: str
+    status: RunStatus
+    turn: int
+    """The last turn this run acted on; the response lists the runs of the current turn."""
+    transcript: list[AnyMessage]
+    reply: str | None
+    facts: dict[str, Any]
+    handoff_reason: str | None
+    refused_tool_calls: int
+    version: int
+    """Bumped on every write of this run; the merge keeps the highest."""
+
+
+class Handoff(TypedDict):
+    reason: str
+    unresolved: list[str]
+
+
+class Sanitation(TypedDict):
+    removed: dict[str, int]
+    cut: bool
+    flags: list[str]
+
+
+class Participation(TypedDict, total=False):
+    ai_replied: bool
+    human_replied: bool
+    closed: bool
+    ai_closed_no_reply: bool
+
+
+def trim_keeping_pairs(messages: Sequence[AnyMessage], limit: int) -> list[AnyMessage]:
+    """Keep the last `limit` messages, never starting on a tool result cut off from its call."""
+    kept = list(messages[-limit:]) if len(messages) > limit else list(messages)
+    while kept and isinstance(kept[0], ToolMessage):
+        kept.pop(0)
+    return kept
+
+
+def window_messages(left: list[AnyMessage], right: list[AnyMessage] | AnyMessage) -> list[AnyMessage]:
+    """`add_messages`, then keep a bounded window with tool-call pairs whole."""
+    merged = add_messages(left, right)  # type: ignore[arg-type]
+    return trim_keeping_pairs(merged, MAX_MESSAGES)  # type: ignore[arg-type]
+
+
+def _run_rank(run: WorkflowRun) -> tuple[int, int, str, int]:
+    return (run["turn"], run["version"], run["status"], len(run["transcript"]))
+
+
+def merge_runs(left: Mapping[str, WorkflowRun], right: Mapping[str, WorkflowRun]) -> dict[str, WorkflowRun]:
+    """Merge runs by workflow name; on a clash the later turn, then the higher version, wins.
+
+    The rank makes the result independent of the order in which parallel branches arrive.
+    """
+    merged = dict(left)
+    for name, run in right.items():
+        old = merged.get(name)
+        if old is None or _run_rank(run) >= _run_rank(old):
+            merged[name] = run
+    return merged
+
+
+def merge_participation(left: Participation, right: Participation) -> Participation:
+    """Who took part only ever grows: a flag once set stays set."""
+    keys = set(left) | set(right)
+    return {k: bool(left.get(k)) or bool(right.get(k)) for k in sorted(keys)}  # type: ignore[return-value]
+
+
+class TurnInput(TypedDict):
+    """What one turn receives: the inbound customer message as sent."""
+
+    message_id: str
+    inbound_text: str
+
+
+class TurnState(TypedDict, total=False):
+    """State of one conversation thread (`<brand>:<conversation_id>`)."""
+
+    turn: int
+    message_id: str
+    inbound_text: str
+    """The inbound text as received, kept for audit; no model reads it."""
+    clean_text: str
+    """The inbound text after the sanitiser: the only form a model reads."""
+    sanitation: Sanitation
+    messages: Annotated[list[AnyMessage], window_messages]
+    intents: list[Intent]
+    runs: Annotated[dict[str, WorkflowRun], merge_runs]
+    reply: str | None
+    handoff: Handoff | None
+    participation: Annotated[Participation, merge_participation]
+    repairs: Annotated[int, operator.add]
+
+
+class TurnOutput(TypedDict, total=False):
+    turn: int
+    clean_text: str
+    reply: str | None
+    intents: list[Intent]
+    runs: dict[str, WorkflowRun]
+    handoff: Handoff | None
+    participation: Participation
+    repairs: int
+
+
+def dangling_calls(messages: Sequence[AnyMessage]) -> list[str]:
+    """Ids of assistant tool calls that no tool result answers."""
+    answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
+    return [
+        c["id"] or ""
+        for m in messages
+        if isinstance(m, AIMessage)
+        for c in m.tool_calls
+        if c["id"] not in answered
+    ]

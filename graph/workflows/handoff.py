@@ -1,0 +1,47 @@
+"""`handoff`: the asks we do not automate (not enabled for the brand, or a request for a human).
+
+No model runs here: the run is handed off in code and names the intents it carries.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from langgraph.graph import START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from graph.state import Intent, WorkflowRun
+
+REPLY = "I have passed this to a colleague, who will reply here."
+
+
+class HandoffInput(TypedDict):
+    intents: list[Intent]
+    reason: str
+    turn: int
+    run: WorkflowRun
+
+
+class HandoffOutput(TypedDict):
+    runs: dict[str, WorkflowRun]
+
+
+def hand_off(state: HandoffInput) -> dict[str, Any]:
+    prior = state["run"]
+    names = [i["name"] for i in state["intents"]]
+    run = WorkflowRun(
+        name="handoff", status="handed_off", turn=state["turn"], transcript=[], reply=REPLY,
+        facts={"intents": names}, handoff_reason=state["reason"],
+        refused_tool_calls=prior["refused_tool_calls"], version=prior["version"] + 1,
+    )  # fmt: skip
+    return {"runs": {"handoff": run}}
+
+
+def build() -> CompiledStateGraph:
+    builder = StateGraph(HandoffInput, output_schema=HandoffOutput)
+    builder.add_node("hand_off", hand_off)
+    builder.add_edge(START, "hand_off")
+    return builder.compile(name="handoff")
+
+
+graph = build()

@@ -1,0 +1,27 @@
+"""`order_status`: where is my order. Order -> fulfilment -> a reply with the real status.
+
+Carrier tracking joins with the integrations issue; here the store's fulfilment data answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from langchain_core.messages import AnyMessage
+
+from graph.workflows.base import Outcome, WorkflowSpec, build_workflow, standard_outcome
+from tools.orders import GET_ORDER
+
+INSTRUCTIONS = """You are the order-status workflow of a customer-support team.
+Your only job: tell the customer the real status of their order.
+- Look the order up with get_order before saying anything about it; never guess a status or a date.
+- If you do not have an order number, ask the customer for it.
+- Do not promise refunds, cancellations or changes: other workflows own those."""
+
+
+def decide(transcript: Sequence[AnyMessage]) -> Outcome:
+    return standard_outcome(transcript, GET_ORDER.name, "resolved")
+
+
+SPEC = WorkflowSpec(name="order_status", instructions=INSTRUCTIONS, tools=(GET_ORDER,), decide=decide)
+graph = build_workflow(SPEC)

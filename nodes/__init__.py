@@ -1,0 +1,1 @@
+"""The nodes of the main graph, one module each: sanitise, repair, route, compose, billing."""

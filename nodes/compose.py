@@ -1,0 +1,50 @@
+"""`compose`: one reply covering every ask, in the customer's order; hand off only the unsolved part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage
+
+from graph.state import Handoff, Intent, TurnState, WorkflowRun
+
+CLARIFY = (
+    "Thanks for your message. Could you tell me what you need help with: an order, a subscription, a return?"
+)
+
+
+def _run_for(intent: Intent, runs: dict[str, WorkflowRun], turn: int) -> WorkflowRun | None:
+    run = runs.get(intent["name"])
+    if run and run["turn"] == turn:
+        return run
+    handoff = runs.get("handoff")
+    if handoff and handoff["turn"] == turn and intent["name"] in handoff["facts"].get("intents", []):
+        return handoff
+    return None
+
+
+def plan_reply(intents: list[Intent], runs: dict[str, WorkflowRun], turn: int) -> tuple[str, Handoff | None]:
+    """The reply text and the handoff (unsolved intents only) for this turn."""
+    parts: list[str] = []
+    unresolved: list[str] = []
+    reasons: list[str] = []
+    for intent in sorted(intents, key=lambda i: i["position"]):
+        run = _run_for(intent, runs, turn)
+        if run is None or run["status"] in ("handed_off", "failed"):
+            unresolved.append(intent["name"])
+            reasons.append((run or {}).get("handoff_reason") or "no_workflow")
+        if run and run["reply"] and run["reply"] not in parts:
+            parts.append(run["reply"])
+    if not intents:
+        parts.append(CLARIFY)
+    handoff = Handoff(reason=reasons[0], unresolved=unresolved) if unresolved else None
+    return "\n\n".join(parts), handoff
+
+
+async def compose(state: TurnState) -> dict[str, Any]:
+    reply, handoff = plan_reply(state.get("intents", []), state.get("runs", {}), state["turn"])
+    return {
+        "reply": reply,
+        "handoff": handoff,
+        "messages": [AIMessage(content=reply, name="ai", id=f"out:{state['message_id']}")],
+    }

@@ -1,0 +1,89 @@
+"""Run the sandbox servers until SIGTERM or SIGINT: `python -m sandbox [--data-dir DIR]`.
+
+Starts the model server and the commerce server on loopback ports chosen by the OS, writes
+`$DATA_DIR/sandbox.json` (`{"model", "commerce", "carriers", "aggregator", "pid"}`, see
+`sandbox.registry`), prints one line per server, and on a stop signal stops the servers and
+removes the file. The data dir defaults to `$DATA_DIR`, else `./var`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from sandbox.commerce_server import create_app as create_commerce_app
+from sandbox.registry import remove_sandbox_file, write_sandbox_file
+from sandbox.serve import ServerThread
+
+STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("DATA_DIR", "var")),
+        help="where sandbox.json is written (default: $DATA_DIR, else ./var)",
+    )
+    return parser.parse_args(argv)
+
+
+def model_app() -> FastAPI:
+    # Imported here so the commerce server and its tests do not depend on the model server.
+    from sandbox.model_server import create_app
+
+    return create_app()
+
+
+def block_stop_signals() -> None:
+    """Hold stop signals pending (server threads inherit the mask) until `sigwait` takes one.
+
+    Waiting with `sigwait` instead of a Python handler means no handler can run while the main
+    thread holds a lock, and a signal that arrives during startup is kept, not lost.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+def start_servers() -> dict[str, ServerThread]:
+    """Start every sandbox server; if one fails to start, stop those already running."""
+    servers: dict[str, ServerThread] = {}
+    try:
+        servers["model"] = ServerThread(model_app()).start()
+        servers["commerce"] = ServerThread(create_commerce_app()).start()
+    except BaseException:
+        stop_servers(servers)
+        raise
+    return servers
+
+
+def stop_servers(servers: dict[str, ServerThread]) -> None:
+    for server in reversed(servers.values()):
+        server.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    data_dir: Path = args.data_dir.resolve()
+    block_stop_signals()
+    servers = start_servers()
+    pid = os.getpid()
+    try:
+        urls = {name: server.url for name, server in servers.items()}
+        write_sandbox_file(data_dir, {**urls, "carriers": {}, "aggregator": None, "pid": pid})
+        for name, url in urls.items():
+            print(f"sandbox {name} server: {url}", flush=True)
+        signal.sigwait(STOP_SIGNALS)
+    finally:
+        stop_servers(servers)
+        remove_sandbox_file(data_dir, pid)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

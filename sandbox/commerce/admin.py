@@ -1,0 +1,79 @@
+"""The commerce store's `/_admin/` API: read state and recorded requests, plant notes, set modes.
+
+No auth: the sandbox listens on loopback only. Admin calls are never recorded, delayed or refused
+by a mode, so a test can always read what happened and switch the mode back.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.commerce.access import store_of
+from sandbox.commerce.shapes import Json
+from sandbox.commerce.store import CommerceStore, Mode, ModeSettings
+
+router = APIRouter(prefix="/_admin")
+Store = Annotated[CommerceStore, Depends(store_of)]
+
+
+class ModeRequest(BaseModel):
+    """A mode switch; `delay_ms` applies in `slow`, `fail_every` in `flaky`."""
+
+    model_config = ConfigDict(extra="forbid")
+    mode: Mode
+    delay_ms: int = Field(default=1000, ge=0, le=60_000)
+    fail_every: int = Field(default=2, ge=1)
+
+
+class NoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str
+
+
+@router.get("/state")
+async def read_state(store: Store) -> Json:
+    return store.state()
+
+
+@router.get("/mode")
+async def read_mode(store: Store) -> Json:
+    return store.mode.as_json()
+
+
+@router.post("/mode")
+async def set_mode(store: Store, change: ModeRequest) -> Json:
+    store.set_mode(ModeSettings(mode=change.mode, delay_ms=change.delay_ms, fail_every=change.fail_every))
+    return store.mode.as_json()
+
+
+@router.get("/requests")
+async def read_requests(store: Store) -> dict[str, list[dict[str, Any]]]:
+    return {"requests": list(store.requests)}
+
+
+@router.delete("/requests")
+async def clear_requests(store: Store) -> dict[str, int]:
+    deleted = len(store.requests)
+    store.requests.clear()
+    return {"deleted": deleted}
+
+
+@router.post("/orders/{shop}/{order_number}/note")
+async def plant_note(store: Store, shop: str, order_number: str, planted: NoteRequest) -> dict[str, Json]:
+    """Set an order's `note` (free text a customer or attacker could have written)."""
+    number = order_number.lstrip("#")
+    order = store.order_by_number(shop, int(number)) if number.isdigit() else None
+    if order is None:
+        raise HTTPException(status_code=404, detail=f"no order {order_number!r} in shop {shop!r}")
+    order["note"] = planted.note
+    return {"order": order}
+
+
+@router.post("/reset")
+async def reset(store: Store) -> dict[str, bool]:
+    """Reseed the demo data and forget mode, recorded requests and idempotency keys."""
+    store.reset()
+    return {"reset": True}

@@ -1,0 +1,171 @@
+"""Demo shops of the sandbox commerce store, rebuilt fresh for every app and on every reset.
+
+The values are part of the test contract (ARCHITECTURE.md, "Demo brands and data"): shop `acme`
+has alice@example.com with orders #1001 (shipped with UPS) and #1002 (paid, unfulfilled) and
+subscription `sub_501`, plus carol@example.com with #1003 (delivered by USPS) and the cancelled
+`sub_502`; shop `globex` has bob@example.com with #2001 (shipped with Royal Mail, a carrier with no
+native integration). Tracking numbers carry valid check digits. Orders use the Shopify Admin REST
+2024-10 order shape, subscriptions the Recharge 2021-11 shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sandbox.commerce.shapes import Address, Customer, Item, Json, OrderSpec, Shipment, order_json
+
+UPS_TRACKING_NUMBER = "1Z999AA10123456784"
+ROYAL_MAIL_TRACKING_NUMBER = "RB123456785GB"
+USPS_TRACKING_NUMBER = "9400111899223854165703"
+SHOP_NAMES = ("acme", "globex")
+
+
+@dataclass
+class ShopData:
+    """One shop's records: orders by numeric id, subscriptions by id, cancellations in order."""
+
+    orders: dict[int, Json] = field(default_factory=dict)
+    subscriptions: dict[str, Json] = field(default_factory=dict)
+    cancellations: list[Json] = field(default_factory=list)
+
+
+ALICE = Customer(7100000000001, "alice@example.com", "Alice", "Example")
+CAROL = Customer(7100000000003, "carol@example.com", "Carol", "Example")
+BOB = Customer(7200000000002, "bob@example.com", "Bob", "Example")
+
+ALICE_HOME = Address("12 Harbor Street", "Portland", "Maine", "ME", "04101", "United States", "US")
+CAROL_HOME = Address("480 Pine Avenue", "Austin", "Texas", "TX", "78701", "United States", "US")
+BOB_HOME = Address("221 Baker Street", "London", None, None, "NW1 6XE", "United Kingdom", "GB")
+
+
+def _item(item_id: int, product_id: int, title: str, variant: str, sku: str, qty: int, price: str) -> Item:
+    return Item(item_id, product_id, product_id + 100000000000, title, variant, sku, qty, price)
+
+
+HOUSE_BLEND = _item(
+    4300000000011, 8100000000001, "House Blend Coffee", "1 kg / Whole bean", "HB-1KG", 1, "32.00"
+)
+DRIPPER = _item(4300000000012, 8100000000002, "Pour-Over Dripper", "White", "POD-WHT", 1, "24.00")
+GRINDER = _item(4300000000021, 8100000000003, "Burr Grinder", "Matte Black", "GRD-BLK", 1, "149.00")
+DECAF = _item(4300000000031, 8100000000004, "Decaf Colombia", "500 g / Ground", "DC-500-G", 2, "16.00")
+THERMOSTAT = _item(5300000000011, 9100000000001, "Smart Thermostat", "Wi-Fi / White", "THERMO-W", 1, "89.00")
+
+ACME_ORDERS = (
+    OrderSpec(
+        id=4100000001001,
+        number=1001,
+        customer=ALICE,
+        address=ALICE_HOME,
+        created_at="2026-11-10T09:14:00-05:00",
+        currency="USD",
+        items=(HOUSE_BLEND, DRIPPER),
+        shipping="5.00",
+        shipment=Shipment(
+            fulfillment_id=4110000001001,
+            created_at="2026-11-11T16:02:00-05:00",
+            tracking_company="UPS",
+            tracking_number=UPS_TRACKING_NUMBER,
+            tracking_url=f"https://www.ups.com/track?tracknum={UPS_TRACKING_NUMBER}",
+            shipment_status="in_transit",
+        ),
+    ),
+    OrderSpec(
+        id=4100000001002,
+        number=1002,
+        customer=ALICE,
+        address=ALICE_HOME,
+        created_at="2026-11-20T18:40:00-05:00",
+        currency="USD",
+        items=(GRINDER,),
+        shipping="0.00",
+    ),
+    OrderSpec(
+        id=4100000001003,
+        number=1003,
+        customer=CAROL,
+        address=CAROL_HOME,
+        created_at="2026-10-28T11:25:00-05:00",
+        currency="USD",
+        items=(DECAF,),
+        shipping="5.00",
+        shipment=Shipment(
+            fulfillment_id=4110000001003,
+            created_at="2026-10-29T10:00:00-05:00",
+            tracking_company="USPS",
+            tracking_number=USPS_TRACKING_NUMBER,
+            tracking_url=f"https://tools.usps.com/go/TrackConfirmAction?tLabels={USPS_TRACKING_NUMBER}",
+            shipment_status="delivered",
+        ),
+    ),
+)
+
+GLOBEX_ORDERS = (
+    OrderSpec(
+        id=4200000002001,
+        number=2001,
+        customer=BOB,
+        address=BOB_HOME,
+        created_at="2026-11-12T13:05:00+00:00",
+        currency="GBP",
+        items=(THERMOSTAT,),
+        shipping="4.95",
+        shipment=Shipment(
+            fulfillment_id=4210000002001,
+            created_at="2026-11-13T08:30:00+00:00",
+            tracking_company="Royal Mail",
+            tracking_number=ROYAL_MAIL_TRACKING_NUMBER,
+            tracking_url=f"https://www.royalmail.com/track-your-item#/tracking-results/{ROYAL_MAIL_TRACKING_NUMBER}",
+            shipment_status="in_transit",
+        ),
+    ),
+)
+
+
+def _coffee_club(sub_id: str, customer_id: int, address_id: int, email: str) -> Json:
+    return {
+        "id": sub_id,
+        "customer_id": customer_id,
+        "email": email,
+        "address_id": address_id,
+        "status": "active",
+        "product_title": "Coffee Club",
+        "variant_title": "Monthly / 1 bag",
+        "sku": "CLUB-MONTHLY",
+        "price": "29.00",
+        "quantity": 1,
+        "order_interval_frequency": 1,
+        "order_interval_unit": "month",
+        "charge_interval_frequency": 1,
+        "order_day_of_month": None,
+        "next_charge_scheduled_at": "2026-12-01",
+        "created_at": "2026-06-01T09:30:00+00:00",
+        "updated_at": "2026-06-01T09:30:00+00:00",
+        "cancelled_at": None,
+        "cancellation_reason": None,
+        "cancellation_reason_comments": None,
+    }
+
+
+def _acme_subscriptions() -> dict[str, Json]:
+    alice = _coffee_club("sub_501", 81000001, 91000001, ALICE.email)
+    carol = _coffee_club("sub_502", 81000003, 91000003, CAROL.email)
+    carol.update(
+        status="cancelled",
+        next_charge_scheduled_at=None,
+        updated_at="2026-09-14T17:45:00+00:00",
+        cancelled_at="2026-09-14T17:45:00+00:00",
+        cancellation_reason="Too much coffee",
+        cancellation_reason_comments=None,
+    )
+    return {"sub_501": alice, "sub_502": carol}
+
+
+def seed_shops() -> dict[str, ShopData]:
+    """Build the demo shops anew; nothing is shared between calls."""
+    return {
+        "acme": ShopData(
+            orders={spec.id: order_json(spec) for spec in ACME_ORDERS},
+            subscriptions=_acme_subscriptions(),
+        ),
+        "globex": ShopData(orders={spec.id: order_json(spec) for spec in GLOBEX_ORDERS}),
+    }

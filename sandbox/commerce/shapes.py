@@ -1,0 +1,185 @@
+"""JSON builders for the commerce store: Shopify Admin REST 2024-10 orders and fulfillments.
+
+Pure functions from small frozen specs to the wire shape (see the Shopify fixtures under
+shared/data/api-shapes), so the demo data in `seed` reads as values, not as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+
+    def as_json(self) -> Json:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "admin_graphql_api_id": f"gid://shopify/Customer/{self.id}",
+        }
+
+
+@dataclass(frozen=True)
+class Address:
+    address1: str
+    city: str
+    province: str | None
+    province_code: str | None
+    zip: str
+    country: str
+    country_code: str
+
+
+@dataclass(frozen=True)
+class Shipment:
+    fulfillment_id: int
+    created_at: str
+    tracking_company: str
+    tracking_number: str
+    tracking_url: str
+    shipment_status: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    product_id: int
+    variant_id: int
+    title: str
+    variant_title: str
+    sku: str
+    quantity: int
+    price: str
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def _address_json(customer: Customer, address: Address) -> Json:
+    return {
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "name": f"{customer.first_name} {customer.last_name}",
+        "address1": address.address1,
+        "address2": "",
+        "city": address.city,
+        "province": address.province,
+        "province_code": address.province_code,
+        "zip": address.zip,
+        "country": address.country,
+        "country_code": address.country_code,
+        "company": None,
+        "phone": None,
+    }
+
+
+def _line_item_json(item: Item, fulfilled: bool) -> Json:
+    return {
+        "id": item.id,
+        "admin_graphql_api_id": f"gid://shopify/LineItem/{item.id}",
+        "product_id": item.product_id,
+        "variant_id": item.variant_id,
+        "title": item.title,
+        "variant_title": item.variant_title,
+        "name": f"{item.title} - {item.variant_title}",
+        "sku": item.sku,
+        "quantity": item.quantity,
+        "price": item.price,
+        "fulfillment_service": "manual",
+        "fulfillment_status": "fulfilled" if fulfilled else None,
+        "requires_shipping": True,
+        "grams": 500,
+        "properties": [],
+    }
+
+
+def _fulfillment_json(order_id: int, order_name: str, shipment: Shipment, items: list[Json]) -> Json:
+    return {
+        "id": shipment.fulfillment_id,
+        "admin_graphql_api_id": f"gid://shopify/Fulfillment/{shipment.fulfillment_id}",
+        "order_id": order_id,
+        "name": f"{order_name}.1",
+        "status": "success",
+        "service": "manual",
+        "created_at": shipment.created_at,
+        "updated_at": shipment.created_at,
+        "tracking_company": shipment.tracking_company,
+        "tracking_number": shipment.tracking_number,
+        "tracking_numbers": [shipment.tracking_number],
+        "tracking_url": shipment.tracking_url,
+        "tracking_urls": [shipment.tracking_url],
+        "shipment_status": shipment.shipment_status,
+        "line_items": items,
+    }
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    id: int
+    number: int
+    customer: Customer
+    address: Address
+    created_at: str
+    currency: str
+    items: tuple[Item, ...]
+    shipping: str
+    shipment: Shipment | None = None
+
+
+def order_json(spec: OrderSpec) -> Json:
+    name = f"#{spec.number}"
+    fulfilled = spec.shipment is not None
+    items = [_line_item_json(item, fulfilled) for item in spec.items]
+    subtotal = sum((Decimal(i.price) * i.quantity for i in spec.items), Decimal(0))
+    shipping = Decimal(spec.shipping)
+    fulfillments = [_fulfillment_json(spec.id, name, spec.shipment, items)] if spec.shipment else []
+    # Shopify archives (closes) an order once it is paid and fulfilled: the default
+    # `status=open` filter then hides it, so clients must ask for `status=any`.
+    closed_at = spec.shipment.created_at if spec.shipment else None
+    return {
+        "id": spec.id,
+        "admin_graphql_api_id": f"gid://shopify/Order/{spec.id}",
+        "name": name,
+        "order_number": spec.number,
+        "number": spec.number - 1000,
+        "email": spec.customer.email,
+        "contact_email": spec.customer.email,
+        "created_at": spec.created_at,
+        "updated_at": closed_at or spec.created_at,
+        "processed_at": spec.created_at,
+        "closed_at": closed_at,
+        "cancelled_at": None,
+        "cancel_reason": None,
+        "financial_status": "paid",
+        "fulfillment_status": "fulfilled" if fulfilled else None,
+        "currency": spec.currency,
+        "presentment_currency": spec.currency,
+        "subtotal_price": _money(subtotal),
+        "total_line_items_price": _money(subtotal),
+        "total_discounts": "0.00",
+        "total_tax": "0.00",
+        "taxes_included": False,
+        "total_price": _money(subtotal + shipping),
+        "tags": "",
+        "note": None,
+        "note_attributes": [],
+        "customer": spec.customer.as_json(),
+        "line_items": items,
+        "shipping_lines": [{"code": "Standard", "title": "Standard", "price": spec.shipping}],
+        "shipping_address": _address_json(spec.customer, spec.address),
+        "billing_address": _address_json(spec.customer, spec.address),
+        "fulfillments": fulfillments,
+        "refunds": [],
+    }

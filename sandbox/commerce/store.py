@@ -1,0 +1,96 @@
+"""In-memory state of one commerce app: shops, tokens, mode, recorded requests, idempotent replies.
+
+Every handler runs on the server's single event loop and none awaits while it changes state, so
+no lock is needed. `reset()` puts everything back to the seeded demo data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sandbox.commerce.seed import ShopData, seed_shops
+from sandbox.commerce.shapes import Json
+
+Mode = Literal["normal", "slow", "flaky", "down"]
+System = Literal["shopify", "recharge"]
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class ModeSettings:
+    """How the API answers: `slow` waits `delay_ms` first, `flaky` fails every `fail_every`-th call."""
+
+    mode: Mode = "normal"
+    delay_ms: int = 1000
+    fail_every: int = 2
+
+    def as_json(self) -> Json:
+        return {"mode": self.mode, "delay_ms": self.delay_ms, "fail_every": self.fail_every}
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    """The first answer given to an `Idempotency-Key`, with the request it answered."""
+
+    fingerprint: str
+    status: int
+    body: Json
+
+
+@dataclass
+class CommerceStore:
+    """Everything one app knows; handlers reach it as `request.app.state.store`."""
+
+    tokens: Mapping[str, Mapping[System, str]]
+    clock: Clock
+    shops: dict[str, ShopData] = field(default_factory=seed_shops)
+    mode: ModeSettings = field(default_factory=ModeSettings)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    replies: dict[tuple[str, str], StoredReply] = field(default_factory=dict)
+    calls_since_mode_change: int = 0
+
+    def reset(self) -> None:
+        """Reseed the shops and forget mode, recorded requests and idempotent replies."""
+        self.shops = seed_shops()
+        self.set_mode(ModeSettings())
+        self.requests.clear()
+        self.replies.clear()
+
+    def set_mode(self, settings: ModeSettings) -> None:
+        self.mode = settings
+        self.calls_since_mode_change = 0
+
+    def refusal(self) -> str | None:
+        """Count one API call and say why the current mode refuses it, if it does."""
+        self.calls_since_mode_change += 1
+        if self.mode.mode == "down":
+            return "Service Unavailable"
+        if self.mode.mode == "flaky" and self.calls_since_mode_change % self.mode.fail_every == 0:
+            return "Service Unavailable"
+        return None
+
+    def delay_seconds(self) -> float:
+        return self.mode.delay_ms / 1000 if self.mode.mode == "slow" else 0.0
+
+    def order_by_number(self, shop: str, order_number: int) -> Json | None:
+        data = self.shops.get(shop)
+        if data is None:
+            return None
+        return next((o for o in data.orders.values() if o["order_number"] == order_number), None)
+
+    def state(self) -> Json:
+        """Return every shop's orders, subscriptions and cancellations, plus the mode."""
+        return {
+            "mode": self.mode.as_json(),
+            "shops": {
+                name: {
+                    "orders": sorted(data.orders.values(), key=lambda o: o["order_number"]),
+                    "subscriptions": list(data.subscriptions.values()),
+                    "cancellations": list(data.cancellations),
+                }
+                for name, data in self.shops.items()
+            },
+        }

@@ -1,0 +1,79 @@
+"""The tool executor: runs a model's tool calls inside one workflow's walls.
+
+Invariants guarded here: a call to a tool outside the workflow's allowlist is refused, logged and
+counted, and the model gets an error result (scoped tools); every call gets exactly one result in
+the same step, whatever the tool raises (no dangling call); every result passes the sanitiser and
+reaches the model as data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from langchain_core.messages import ToolCall, ToolMessage
+from pydantic import ValidationError
+
+from brands.context import BrandContext
+from tools.errors import ToolError
+from tools.sanitiser import clean
+from tools.spec import ToolSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Executed:
+    messages: list[ToolMessage]
+    refused: int
+    failed: int
+
+
+def _error(call: ToolCall, reason: str) -> ToolMessage:
+    return ToolMessage(
+        content=f"Error: {reason}", tool_call_id=call["id"] or "", name=call["name"], status="error"
+    )
+
+
+def as_data(tool: str, text: str) -> str:
+    """Wrap third-party text in the data envelope the workflow instructions describe."""
+    cleaned = clean(text, source="tool").text
+    return f"<tool_data tool={tool!r}>\n{cleaned}\n</tool_data>"
+
+
+async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMessage:
+    try:
+        args = spec.args_schema.model_validate(call["args"])
+    except ValidationError as exc:
+        fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
+        return _error(call, f"invalid arguments ({fields or 'arguments'})")
+    try:
+        text = await spec.body(args, ctx)
+    except ToolError as exc:
+        log.info("tool %s failed for brand %s: %r", spec.name, ctx.brand_id, exc)
+        return _error(call, exc.safe)
+    except Exception:  # the executor is one of the two places allowed to catch everything
+        log.exception("tool %s raised for brand %s", spec.name, ctx.brand_id)
+        return _error(call, "the lookup failed unexpectedly")
+    return ToolMessage(content=as_data(spec.name, text), tool_call_id=call["id"] or "", name=spec.name)
+
+
+async def execute(
+    calls: Sequence[ToolCall], allowed: Sequence[ToolSpec], ctx: BrandContext, workflow: str
+) -> Executed:
+    """Run `calls` in order; refuse any tool not in `allowed`."""
+    by_name = {s.name: s for s in allowed}
+    messages: list[ToolMessage] = []
+    refused = failed = 0
+    for call in calls:
+        spec = by_name.get(call["name"])
+        if spec is None:
+            refused += 1
+            log.warning("refused tool %r in workflow %s for brand %s", call["name"], workflow, ctx.brand_id)
+            messages.append(_error(call, f"tool {call['name']!r} is not available in this workflow"))
+            continue
+        result = await _run_one(call, spec, ctx)
+        failed += result.status == "error"
+        messages.append(result)
+    return Executed(messages, refused, failed)

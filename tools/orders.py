@@ -1,0 +1,61 @@
+"""Order tools over the Shopify Admin REST API (orders and their fulfilments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from brands.context import BrandContext
+from tools.commerce import belongs_to, shopify
+from tools.errors import NotFound
+from tools.http import request_json
+from tools.spec import ToolSpec
+
+
+class OrderArgs(BaseModel):
+    order_number: str = Field(pattern=r"\b\d{4,10}\b", description="order number, e.g. 1001")
+
+
+def _fulfilment_line(f: dict[str, Any]) -> str:
+    number = f.get("tracking_number") or ", ".join(f.get("tracking_numbers") or []) or "none"
+    status = (f.get("shipment_status") or f.get("status") or "unknown").replace("_", " ")
+    return f"shipped with {f.get('tracking_company') or 'an unnamed carrier'}, tracking number {number}, shipment status {status}"
+
+
+def describe_order(order: dict[str, Any]) -> str:
+    """One plain sentence the model can repeat: payment, fulfilment and shipping of an order."""
+    fulfilment = order.get("fulfillment_status") or "unfulfilled (not shipped yet)"
+    parts = [f"Order {order['name']}: payment {order.get('financial_status')}", f"fulfilment {fulfilment}"]
+    parts += [_fulfilment_line(f) for f in order.get("fulfillments") or []]
+    return "; ".join(parts) + "."
+
+
+async def find_order(order_number: str, ctx: BrandContext) -> dict[str, Any]:
+    """Return the customer's order by number; another customer's order is not found."""
+    base, headers = shopify(ctx)
+    what = f"order {order_number}"
+    body = await request_json(
+        "shopify",
+        "GET",
+        f"{base}/orders.json",
+        headers=headers,
+        what=what,
+        params={"name": order_number, "status": "any"},
+    )
+    for order in body.get("orders", []):
+        if belongs_to(order.get("email"), ctx):
+            return order
+    raise NotFound("shopify", what)
+
+
+async def _get_order(args: OrderArgs, ctx: BrandContext) -> str:
+    return describe_order(await find_order(args.order_number, ctx))
+
+
+GET_ORDER = ToolSpec(
+    name="get_order",
+    description="Look up the status of one of the customer's orders by order number: payment, fulfilment, carrier and tracking.",
+    args_schema=OrderArgs,
+    body=_get_order,
+)

@@ -1,0 +1,37 @@
+"""What a tool is to the graph: a name, an argument schema the model sees, and an async body.
+
+The body gets the validated arguments and the run's `BrandContext`; brand and customer never
+come from the model's arguments. `as_openai_tool` keeps JSON-schema details (`pattern`) that
+help any model fill the arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from brands.context import BrandContext
+
+ToolBody = Callable[[Any, BrandContext], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    args_schema: type[BaseModel]
+    body: ToolBody
+    writes: bool = False
+
+    def as_openai_tool(self) -> dict[str, Any]:
+        schema = self.args_schema.model_json_schema()
+        schema.pop("title", None)
+        for prop in schema.get("properties", {}).values():
+            prop.pop("title", None)
+        return {
+            "type": "function",
+            "function": {"name": self.name, "description": self.description, "parameters": schema},
+        }
