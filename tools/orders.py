@@ -55,7 +55,7 @@ async def _get_order(args: OrderArgs, ctx: BrandContext) -> str:
 
 GET_ORDER = ToolSpec(
     name="get_order",
-    description="Look up the status of one of the customer's orders by order number: payment, fulfilment, carrier and tracking.",
+    description="Look up where one of the customer's orders or packages is, by order number: payment, fulfilment, carrier and tracking.",
     args_schema=OrderArgs,
     body=_get_order,
 )

@@ -1,0 +1,69 @@
+"""Tool failure is a normal path, and a thread with a dangling tool call heals on its next turn."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from langchain_core.messages import AIMessage, HumanMessage
+
+from graph.state import dangling_calls
+from graph.workflows.base import new_run
+from tests.conftest import Sandbox, new_conversation, say
+
+
+def test_that_a_store_outage_hands_off_only_that_intent_and_saves_no_dangling_call(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    sandbox.admin("commerce", "POST", "mode", {"mode": "down"})
+    conversation = new_conversation()
+    out = say(client, conversation, "where is my order 1001?")
+    assert out["workflows"] == [{"name": "order_status", "status": "handed_off"}]
+    assert out["handoff"] == {"reason": "tool_failed", "unresolved": ["order_status"]}
+    state = _state(client, conversation)
+    assert dangling_calls(state["runs"]["order_status"]["transcript"]) == []
+    sandbox.admin("commerce", "POST", "mode", {"mode": "normal"})
+    again = say(client, conversation, "where is my order 1001?")
+    assert again["workflows"] == [{"name": "order_status", "status": "resolved"}]
+
+
+def _state(client: TestClient, conversation: str) -> dict:
+    graph = client.app.state.service.graph  # type: ignore[attr-defined]
+    config = {"configurable": {"thread_id": f"acme:{conversation}"}}
+    return client.portal.call(graph.aget_state, config).values  # type: ignore[union-attr]
+
+
+def test_that_a_checkpoint_holding_a_dangling_tool_call_heals_on_the_next_turn(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    conversation = new_conversation()
+    say(client, conversation, "where is my package?")  # order_status now waits for the number
+    graph = client.app.state.service.graph  # type: ignore[attr-defined]
+    config = {"configurable": {"thread_id": f"acme:{conversation}"}}
+    dangling = AIMessage(
+        "", tool_calls=[{"id": "call_crashed", "name": "get_order", "args": {"order_number": "1001"}}]
+    )
+    run = {
+        **new_run("order_status"),
+        "turn": 1,
+        "version": 5,
+        "transcript": [HumanMessage("where is my package?"), dangling],
+    }
+    # Written directly, as a crash mid-tool or an older version would have left it.
+    client.portal.call(
+        lambda: graph.aupdate_state(
+            config, {"runs": {"order_status": run}, "messages": [dangling]}, as_node="billing"
+        )
+    )
+    poisoned = _state(client, conversation)
+    assert dangling_calls(poisoned["runs"]["order_status"]["transcript"]) == ["call_crashed"]
+    assert dangling_calls(poisoned["messages"]) == ["call_crashed"]
+
+    sandbox.admin("model", "DELETE", "requests")
+    out = say(client, conversation, "where is my order 1001?")
+    assert out["workflows"] == [{"name": "order_status", "status": "resolved"}]
+    assert out["reply"].startswith("Order #1001: payment paid")
+    roles = [m["role"] for m in sandbox.model_requests()[0]["body"]["messages"]]
+    assert roles[:4] == ["system", "user", "assistant", "tool"]  # the healed pair reached the model whole
+    healed = _state(client, conversation)
+    assert dangling_calls(healed["messages"]) == []
+    assert dangling_calls(healed["runs"]["order_status"]["transcript"]) == []
+    assert healed["repairs"] == 2
