@@ -86,15 +86,21 @@ def _postgres_reachable(url: str) -> str | None:
         return str(exc).strip().splitlines()[0]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI a missing database fails the run before any test, never a skip."""
+    problem = _postgres_reachable(ADMIN_DB_URL) if IN_CI else None
+    if problem:
+        pytest.exit(f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}", returncode=3)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A database created for this test session and dropped after it."""
     problem = _postgres_reachable(ADMIN_DB_URL)
     if problem:
-        message = f"PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}"
         if IN_CI:
-            pytest.exit(f"CI=true and {message}", returncode=3)
-        pytest.skip(message)
+            pytest.fail(f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}")
+        pytest.skip(f"PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}")
     name = f"support_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
