@@ -7,9 +7,11 @@ Built by the API from the API key (never from the model) and passed to LangGraph
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from brands import BrandConfig, default_brands
+from brands import BrandConfig, BrandConfigError, default_brands
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,16 @@ class BrandContext:
     config: BrandConfig | None = None
     """The loaded brand configuration; looked up by `brand_id` when a caller passes only the id."""
 
+    def __post_init__(self) -> None:
+        # A context sent over HTTP (LangGraph server, Studio) arrives as plain JSON.
+        if isinstance(self.config, Mapping):
+            object.__setattr__(self, "config", BrandConfig.model_validate(self.config))
+
     @property
     def brand(self) -> BrandConfig:
-        return self.config or default_brands()[self.brand_id]
+        if self.config is not None:
+            return self.config
+        try:
+            return default_brands()[self.brand_id]
+        except KeyError:
+            raise BrandConfigError(Path("brands"), "brand_id", f"unknown brand {self.brand_id!r}") from None

@@ -1,0 +1,166 @@
+"""`langgraph dev` serves the graph `langgraph.json` names, with our context and its own persistence.
+
+The server runs as a subprocess against the real sandbox servers (their URLs reach it through the
+environment the `sandbox` fixture sets). It runs in a temporary directory, because its in-memory
+runtime writes `.langgraph_api/` into its working directory; the config handed to it is the repo's
+`langgraph.json` with graph paths made absolute, as `langgraph dev` resolves them against its
+working directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from langgraph_sdk import get_client
+
+from api.studio import HOST, OFFLINE_ENV, REPO, langgraph_dev_command
+from tests.conftest import Sandbox
+
+pytestmark = pytest.mark.slow
+
+STARTUP_TIMEOUT_S = 20.0
+ALICE_CONTEXT = {"brand_id": "acme", "customer_id": "cus_alice", "customer_email": "alice@example.com"}
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+ORDER_1001 = (
+    "Order #1001: payment paid; fulfilment fulfilled; shipped with UPS, tracking number "
+    "1Z999AA10123456784, shipment status in transit."
+)
+SUB_501 = (
+    "Subscription sub_501 (Coffee Club): status active, 29.00 every 1 month, next charge 2026-12-01. "
+    "Would you like me to cancel it? Please reply to confirm."
+)
+
+
+@dataclass(frozen=True)
+class Studio:
+    url: str
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def config_outside_repo(workdir: Path) -> Path:
+    """The repo's `langgraph.json`, its `./` graph paths made absolute, written into `workdir`."""
+    config = json.loads((REPO / "langgraph.json").read_text())
+    for graph_id, spec in config["graphs"].items():
+        path, _, variable = spec.rpartition(":")
+        if path.startswith("."):
+            config["graphs"][graph_id] = f"{(REPO / path).resolve()}:{variable}"
+    target = workdir / "langgraph.json"
+    target.write_text(json.dumps(config))
+    return target
+
+
+def read_log(log: Path) -> str:
+    return log.read_text(errors="replace")  # the server may be mid-way through a multi-byte character
+
+
+def server_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANGSMITH_", "LANGCHAIN_"))}
+    # The server must import this checkout's packages, whatever the editable install points at.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return {**env, **OFFLINE_ENV}
+
+
+def wait_until_ok(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Poll `/ok` until the server answers; fail at once if it exits or moves to another port."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if "already in use" in read_log(log):
+            pytest.fail(f"langgraph dev did not bind {url}:\n{read_log(log)[-4000:]}")
+        try:
+            if httpx.get(f"{url}/ok", timeout=1).json() == {"ok": True, "services": {}}:
+                return
+        except (httpx.TransportError, ValueError):  # not up yet, or not our server on that port
+            pass
+        try:
+            code = proc.wait(timeout=0.1)  # the poll interval, ending early if the server died
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"langgraph dev exited with {code}:\n{read_log(log)[-4000:]}")
+    pytest.fail(f"langgraph dev did not answer {url}/ok in {STARTUP_TIMEOUT_S} s:\n{read_log(log)[-4000:]}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server's whole process group: SIGTERM, then SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):  # it may exit between the poll and the signal
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def studio(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    workdir = tmp_path_factory.mktemp("langgraph-dev")
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    log = workdir / "langgraph-dev.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            langgraph_dev_command(port, config_outside_repo(workdir)),
+            cwd=workdir,
+            env=server_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_ok(proc, url, log)
+        yield Studio(url, log)
+    finally:
+        stop(proc)
+
+
+def test_that_langgraph_dev_binds_the_port_it_was_given(studio: Studio) -> None:
+    output = ANSI_COLOUR.sub("", read_log(studio.log))
+    assert "already in use" not in output
+    assert re.findall(r"API: (\S+)", output) == [studio.url]
+
+
+async def test_that_langgraph_dev_runs_a_turn_with_our_context_and_keeps_the_thread_for_turn_two(
+    studio: Studio,
+) -> None:
+    async with get_client(url=studio.url, timeout=20) as client:
+        thread = await client.threads.create()
+        first = await client.runs.wait(
+            thread["thread_id"],
+            "support",
+            input={"message_id": "m1", "inbound_text": "where is my order 1001?"},
+            context=ALICE_CONTEXT,
+        )
+        second = await client.runs.wait(
+            thread["thread_id"],
+            "support",
+            input={"message_id": "m2", "inbound_text": "please cancel my subscription sub_501"},
+            context=ALICE_CONTEXT,
+        )
+    assert isinstance(first, dict) and isinstance(second, dict)
+    assert first["reply"] == ORDER_1001
+    assert first["runs"]["order_status"]["status"] == "resolved"
+    assert second["turn"] == 2
+    assert second["reply"] == SUB_501
+    assert {name: (run["status"], run["turn"]) for name, run in second["runs"].items()} == {
+        "order_status": ("resolved", 1),
+        "cancel_subscription": ("waiting", 2),
+    }
