@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage
 
 from graph.state import dangling_calls
-from graph.workflows.base import new_run
-from tests.conftest import Sandbox, new_conversation, say
+from graph.workflows.base import MODEL_DOWN_REPLY, new_run
+from tests.conftest import ACME, Sandbox, new_conversation, say
 
 
 def test_that_a_store_outage_hands_off_only_that_intent_and_saves_no_dangling_call(
@@ -67,3 +67,22 @@ def test_that_a_checkpoint_holding_a_dangling_tool_call_heals_on_the_next_turn(
     assert dangling_calls(healed["messages"]) == []
     assert dangling_calls(healed["runs"]["order_status"]["transcript"]) == []
     assert healed["repairs"] == 2
+
+
+def test_that_a_model_outage_hands_off_the_intent_keeps_the_message_and_the_next_turn_works(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    sandbox.admin("model", "POST", "mode", {"mode": "down"})
+    conversation = new_conversation()
+    out = say(client, conversation, "where is my order 1001?")
+    assert out["workflows"] == [{"name": "order_status", "status": "handed_off"}]
+    assert out["handoff"] == {"reason": "model_unavailable", "unresolved": ["order_status"]}
+    assert out["reply"] == MODEL_DOWN_REPLY
+    sandbox.admin("model", "POST", "mode", {"mode": "normal"})
+    again = say(client, conversation, "where is my order 1001?")
+    assert again["workflows"] == [{"name": "order_status", "status": "resolved"}]
+    texts = [
+        m["text"] for m in client.get(f"/v1/conversations/{conversation}", headers=ACME).json()["messages"]
+    ]
+    assert texts[:2] == ["where is my order 1001?", MODEL_DOWN_REPLY]
+    assert len(texts) == 4
