@@ -1,4 +1,4 @@
-"""The FastAPI app: the v1 turn endpoint, GET conversation, /healthz.
+"""The FastAPI app: the v1 turn endpoint, GET conversation, /healthz; events and reports routers.
 
 `create_app()` builds the app; the lifespan opens persistence (SQLite or Postgres), compiles the
 graph with its checkpointer and closes the HTTP clients at shutdown.
@@ -9,17 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Path, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from langgraph.graph.state import CompiledStateGraph
 
+from api import events, reports
 from api.auth import KeyRing
-from api.schemas import ID_PATTERN, ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse
+from api.deps import Brand, ConversationId, Svc
+from api.schemas import ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse
 from api.settings import Settings, get_settings
 from api.turns import Service, run_turn, thread_id, workflows_of
-from brands import BrandConfig, default_brands, load_brands
+from brands import default_brands, load_brands
 from checkpoint.factory import open_persistence
 from graph.builder import WORKFLOWS, compile_graph
 from graph.state import Participation
@@ -27,26 +28,6 @@ from nodes.billing import segment_of
 from tools.http import aclose_clients
 
 log = logging.getLogger(__name__)
-
-ConversationId = Annotated[str, Path(pattern=ID_PATTERN, description="the brand's conversation id")]
-
-
-def brand_of(request: Request, authorization: Annotated[str | None, Header()] = None) -> BrandConfig:
-    """Tier one: the API key alone fixes the brand."""
-    if not authorization or not authorization.startswith("Bearer "):
-        raise HTTPException(401, "missing Authorization: Bearer <API key>", {"WWW-Authenticate": "Bearer"})
-    brand = request.app.state.keys.brand_for(authorization.removeprefix("Bearer ").strip())
-    if brand is None:
-        raise HTTPException(401, "unknown API key", {"WWW-Authenticate": "Bearer"})
-    return brand
-
-
-def service(request: Request) -> Service:
-    return request.app.state.service
-
-
-Brand = Annotated[BrandConfig, Depends(brand_of)]
-Svc = Annotated[Service, Depends(service)]
 
 
 def create_app(
@@ -64,6 +45,8 @@ def create_app(
 
     app = FastAPI(title="Support graph", version="1", lifespan=lifespan)
     app.state.keys = KeyRing(brands, dev=settings.is_dev)
+    app.include_router(events.router)
+    app.include_router(reports.router)
 
     @app.middleware("http")
     async def cap_body(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -84,7 +67,7 @@ def create_app(
     async def get_conversation(conversation_id: ConversationId, brand: Brand, svc: Svc) -> ConversationOut:
         thread = thread_id(brand.brand_id, conversation_id)
         messages = await svc.persistence.store.messages(thread)
-        if not messages:
+        if not messages and not await svc.persistence.store.known(thread):  # a ticket closed unanswered
             raise HTTPException(404, f"conversation {conversation_id!r} not found")
         state = (await svc.graph.aget_state({"configurable": {"thread_id": thread}})).values
         handoff = state.get("handoff")

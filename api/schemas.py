@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,3 +63,58 @@ class ConversationOut(BaseModel):
     workflows: list[WorkflowOut]
     handoff: HandoffOut | None
     segment: Segment
+
+
+EventType = Literal["human_reply", "closed", "reopened", "ai_closed_without_reply"]
+
+
+class ConversationEventIn(BaseModel):
+    """A helpdesk event on a conversation: a human agent's reply, a close, a reopen."""
+
+    model_config = ConfigDict(extra="forbid")
+    event_id: str = Field(pattern=ID_PATTERN)
+    type: EventType
+    author: str | None = Field(default=None, max_length=128)
+    """The human agent (helpdesk user id or name); kept for audit, never shown to a model."""
+    text: str | None = Field(default=None, max_length=20_000)
+    """A human reply's text (sanitised, then shown with author `human`); ignored for other types."""
+
+
+class EventResponse(BaseModel):
+    conversation_id: str
+    event_id: str
+    type: EventType
+    segment: Segment
+
+
+class SegmentCounts(BaseModel):
+    ai_only: int
+    ai_and_human: int
+    human_only: int
+    ai_closed_no_reply: int
+    nobody: int
+
+
+class Tally(BaseModel):
+    count: int
+    amount: float
+    """In the brand's currency, two decimals; credits are negative."""
+
+
+class AutomationReport(BaseModel):
+    """Counts per segment for conversations opened in the range; ledger figures for entries in it."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    brand: str
+    from_: date = Field(alias="from")
+    to: date
+    billing_mode: str
+    price_per_automated_conversation: float
+    conversations: int
+    segments: SegmentCounts
+    automation_rate: float
+    """`ai_only` over conversations someone replied to (ai_only + ai_and_human + human_only)."""
+    charges: Tally
+    credits: Tally
+    billable: Tally
+    """Net: charges minus credits (a credit may cancel a charge from an earlier range)."""

@@ -8,13 +8,15 @@ service and every other conversation carry on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import HTTPException
 from langgraph.graph.state import CompiledStateGraph
 
+from api.accounting import record
 from api.locks import ThreadLocks
 from api.schemas import HandoffOut, InboundMessage, IntentOut, TurnResponse, WorkflowOut
 from brands import BrandConfig
@@ -22,6 +24,7 @@ from brands.context import BrandContext
 from checkpoint.factory import Persistence
 from graph.state import Participation, WorkflowRun
 from nodes.billing import segment_of
+from nodes.segments import turn_events
 from tools.sanitiser import clean
 
 log = logging.getLogger(__name__)
@@ -31,11 +34,17 @@ INTERNAL_ERROR_REPLY = (
 )
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class Service:
     graph: CompiledStateGraph
     persistence: Persistence
     locks: ThreadLocks = field(default_factory=ThreadLocks)
+    clock: Callable[[], datetime] = field(default=utc_now)
+    """The time accounting events are recorded at; tests replace it to cross the inactivity window."""
 
 
 def thread_id(brand_id: str, conversation_id: str) -> str:
@@ -92,20 +101,34 @@ async def run_turn(
     """Answer one inbound message, exactly once per `message_id`."""
     thread = thread_id(brand.brand_id, conversation_id)
     store = svc.persistence.store
-    async with svc.locks.hold(thread):
+    async with svc.locks.hold(thread), svc.persistence.thread_lock(thread):
         started, stored = await store.begin_turn(thread, brand.brand_id, body.message_id, body.text)
         if started == "conflict":
             raise HTTPException(409, "message_id reused with other text")
         if started == "replay" and stored is not None:
-            return TurnResponse.model_validate(stored)
+            replayed = TurnResponse.model_validate(stored)
+            await _account_turn(svc, brand, conversation_id, body.message_id, replayed)  # heals a crash
+            return replayed
         ctx = BrandContext(
             brand_id=brand.brand_id,
             customer_id=body.customer.id,
             customer_email=body.customer.email,
             conversation_id=conversation_id,
             config=brand,
+            costs=svc.persistence.costs,
         )
         response, clean_text = await _guarded_run(svc, ctx, thread, body)
         await store.finish_turn(thread, brand.brand_id, body.message_id, response.model_dump(), clean_text)
+        await _account_turn(svc, brand, conversation_id, body.message_id, response)
         await svc.persistence.prune(thread)
     return response
+
+
+async def _account_turn(
+    svc: Service, brand: BrandConfig, conversation_id: str, message_id: str, response: TurnResponse
+) -> None:
+    """Record the turn in the ledger: the same events the `billing` node folded into the checkpoint."""
+    reason = response.handoff.reason if response.handoff else None
+    events = [(f"turn:{message_id}:{kind}", kind) for kind in turn_events(response.reply, reason)]
+    thread = thread_id(brand.brand_id, conversation_id)
+    await record(svc.persistence.ledger, brand, thread, conversation_id, events, svc.clock())

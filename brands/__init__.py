@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 BRANDS_DIR = Path(__file__).parent
+
+BillingMode = Literal["strict", "assisted"]
+"""How a brand is billed; see `nodes/billing.py` and docs/accounting.md."""
 
 WorkflowName = Literal["order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff"]
 
@@ -39,15 +43,70 @@ class CommerceConfig(_Strict):
     recharge_token_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
 
 
+EnvVarName = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=6)]
+
+
+class OAuthCarrier(_Strict):
+    """A carrier reached with OAuth client credentials (UPS, FedEx, USPS)."""
+
+    cost_per_lookup: Money
+    """What one tracking request costs the brand (quota, contract fees), in `carriers.currency`."""
+    client_id_env: EnvVarName
+    client_secret_env: EnvVarName
+
+
+class ApiKeyCarrier(_Strict):
+    """A carrier reached with an API key header (DHL)."""
+
+    cost_per_lookup: Money
+    api_key_env: EnvVarName
+
+
+class NativeCarriers(_Strict):
+    """The carriers this brand has its own account with; the others go through the aggregator."""
+
+    ups: OAuthCarrier | None = None
+    fedex: OAuthCarrier | None = None
+    usps: OAuthCarrier | None = None
+    dhl: ApiKeyCarrier | None = None
+
+    def account(self, carrier: str) -> OAuthCarrier | ApiKeyCarrier | None:
+        """The brand's account with `carrier`, if it has a native integration enabled."""
+        found = getattr(self, carrier, None) if carrier in type(self).model_fields else None
+        return found if isinstance(found, OAuthCarrier | ApiKeyCarrier) else None
+
+
+class AggregatorConfig(_Strict):
+    """The tracking aggregator (EasyPost-style), used only for carriers without a native account."""
+
+    price_per_lookup: Money
+    api_key_env: EnvVarName
+
+
+class CarriersConfig(_Strict):
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    """The currency of every cost and price in this section."""
+    native: NativeCarriers = NativeCarriers()
+    aggregator: AggregatorConfig | None = None
+    """None: carriers without a native account are not tracked at all."""
+
+
 class BrandConfig(_Strict):
     brand_id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
     display_name: str
     tone: str = "friendly and concise"
     workflows: tuple[WorkflowName, ...]
     commerce: CommerceConfig
+    carriers: CarriersConfig = CarriersConfig()
     api_key_sha256: tuple[str, ...] = ()
     dev_api_keys: tuple[str, ...] = ()
     price_per_automated_conversation: float = 0.0
+    billing_mode: BillingMode = "strict"
+    """`strict`: only `ai_only` is billed. `assisted`: `ai_and_human` too, at `assisted_share` of the price."""
+    assisted_share: float = Field(default=0.5, ge=0, le=1)
+    inactivity_window_hours: float = Field(default=72, gt=0, le=24 * 366)
+    """An open conversation quiet this long is billed as it stands."""
 
     def key_hashes(self, *, dev: bool) -> tuple[str, ...]:
         """Hashes of the keys accepted for this brand; dev keys only in the dev environment."""

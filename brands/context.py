@@ -8,10 +8,28 @@ Built by the API from the API key (never from the model) and passed to LangGraph
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, Protocol
+
+from pydantic import PlainValidator
+from pydantic.json_schema import SkipJsonSchema
 
 from brands import BrandConfig, BrandConfigError, default_brands
+
+
+class LookupLedger(Protocol):
+    """Where each tracking lookup is costed; `checkpoint.costs.CostLedger` in the API process."""
+
+    async def record_lookup(
+        self, *, lookup_id: str, brand_id: str, thread_id: str, carrier: str, via: str,
+        tracking_number: str, outcome: str, cost: Decimal, currency: str,
+    ) -> None: ...  # fmt: skip
+
+
+def _as_is(value: object) -> object:
+    return value
 
 
 @dataclass(frozen=True)
@@ -24,6 +42,11 @@ class BrandContext:
     conversation_id: str = ""
     config: BrandConfig | None = None
     """The loaded brand configuration; looked up by `brand_id` when a caller passes only the id."""
+    costs: Annotated[LookupLedger | None, PlainValidator(_as_is), SkipJsonSchema()] = field(
+        default=None, compare=False, repr=False
+    )
+    """The cost ledger tracking lookups write to, set by the API per process. Not part of the JSON
+    context schema (a LangGraph server cannot set it; its lookups go unrecorded): a handle, not data."""
 
     def __post_init__(self) -> None:
         # A context sent over HTTP (LangGraph server, Studio) arrives as plain JSON.

@@ -1,4 +1,4 @@
-"""Open the persistence a process needs: the checkpointer and the conversation store.
+"""Open the persistence a process needs: the checkpointer, the conversation store and the ledger.
 
 SQLite under `$DATA_DIR` by default; PostgreSQL when a database URL is given. Schemas are set up
 at start. A database that cannot be reached raises `DatabaseUnavailable` naming the URL's host.
@@ -6,9 +6,10 @@ at start. A database that cannot be reached raises `DatabaseUnavailable` naming 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,8 +20,16 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from checkpoint.costs import CostLedger
 from checkpoint.db import Database, PostgresDatabase, SqliteDatabase
+from checkpoint.ledger import Ledger
 from checkpoint.store import ConversationStore
+
+PRUNE_ABOVE = 8
+"""Checkpoints a Postgres thread may hold before it is pruned to its latest."""
+
+SCHEMA_LOCK = 0x5_0AA7_5E7
+"""Advisory-lock key held while a process sets up the schema."""
 
 
 class DatabaseUnavailable(Exception):
@@ -34,11 +43,46 @@ class Persistence:
     checkpointer: BaseCheckpointSaver
     store: ConversationStore
     db: Database
+    pool: AsyncConnectionPool | None = None
+    ledger: Ledger = field(init=False)
+    """The billing ledger (`checkpoint/ledger.py`), on the same database."""
 
-    async def prune(self, thread_id: str) -> None:
-        """Drop every checkpoint of the thread but the latest: history lives in the store."""
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.db)
+
+    @asynccontextmanager
+    async def thread_lock(self, thread_id: str) -> AsyncIterator[None]:
+        """One turn at a time per thread across processes: a PostgreSQL advisory lock.
+
+        SQLite mode is single-process by design; the in-process lock in `api.locks` is enough there.
+        """
+        if self.pool is None:
+            yield
+            return
+        async with self.pool.connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (thread_id,))
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (thread_id,))
+
+    @property
+    def costs(self) -> CostLedger:
+        """The per-brand cost ledger of tracking lookups, in the same database."""
+        return CostLedger(self.db)
+
+    async def prune(self, thread_id: str, keep_at_most: int = PRUNE_ABOVE) -> None:
+        """Drop every checkpoint of the thread but the latest once it holds more than `keep_at_most`.
+
+        History lives in the conversation store. On Postgres `aprune` costs 7-12 ms, so it runs about
+        once every `keep_at_most` turns (a count is ~0.5 ms); SQLite's delete is cheap every turn.
+        """
         if isinstance(self.checkpointer, AsyncPostgresSaver):
-            await self.checkpointer.aprune([thread_id], strategy="keep_latest")
+            rows = await self.db.fetchall(
+                "SELECT count(*) FROM checkpoints WHERE thread_id = ?", (thread_id,)
+            )
+            if rows[0][0] > keep_at_most:
+                await self.checkpointer.aprune([thread_id], strategy="keep_latest")
             return
         for table in ("checkpoints", "writes"):
             await self.db.execute(
@@ -66,11 +110,24 @@ async def open_postgres(url: str, max_size: int = 10) -> AsyncIterator[Persisten
         raise DatabaseUnavailable(_where(url), "no connection within 5 s") from exc
     try:
         saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-        await saver.setup()
         db = PostgresDatabase(pool)
         store = ConversationStore(db)
-        await store.setup()
-        yield Persistence(saver, store, db)
+        async with pool.connection() as conn:
+            # Processes starting together on a fresh database must not race the migrations. Poll with
+            # the try-variant: a session blocked inside pg_advisory_lock keeps a transaction open, and
+            # the saver's CREATE INDEX CONCURRENTLY would wait for it for ever.
+            while not (
+                await (await conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (SCHEMA_LOCK,))).fetchone()
+            )["ok"]:  # type: ignore[index]
+                await asyncio.sleep(0.05)
+            try:
+                await saver.setup()
+                await store.setup()
+                await CostLedger(db).setup()
+                await Ledger(db).setup()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+        yield Persistence(saver, store, db, pool)
     finally:
         await pool.close()
 
@@ -85,6 +142,8 @@ async def open_sqlite(path: Path) -> AsyncIterator[Persistence]:
         db = SqliteDatabase(conn)
         store = ConversationStore(db)
         await store.setup()
+        await CostLedger(db).setup()
+        await Ledger(db).setup()
         yield Persistence(saver, store, db)
 
 

@@ -2,7 +2,8 @@
 
 Invariant guarded here (nothing lost): the inbound message is written before the turn runs, and
 a turn is keyed by `(thread, message_id)`, so a retry returns the stored response instead of a
-second run, and the same id with other text is a conflict. Checkpoints keep only a bounded
+second run, and the same id with other text is a conflict. Helpdesk events (`conversation_events`)
+are keyed by `(thread, event_id)` the same way. Checkpoints keep only a bounded
 window of the conversation; `GET /v1/conversations/{id}` reads the whole log from here.
 """
 
@@ -25,6 +26,10 @@ SCHEMA = (
         thread_id TEXT NOT NULL, message_id TEXT NOT NULL, brand_id TEXT NOT NULL,
         text_sha256 TEXT NOT NULL, response TEXT, created_at TEXT NOT NULL,
         PRIMARY KEY (thread_id, message_id))""",
+    """CREATE TABLE IF NOT EXISTS conversation_events (
+        thread_id TEXT NOT NULL, event_id TEXT NOT NULL, brand_id TEXT NOT NULL, type TEXT NOT NULL,
+        body_sha256 TEXT NOT NULL, response TEXT, created_at TEXT NOT NULL,
+        PRIMARY KEY (thread_id, event_id))""",
 )
 
 TurnStart = Literal["new", "replay", "conflict", "in_flight"]
@@ -112,5 +117,53 @@ class ConversationStore:
     async def exists(self, thread: str) -> bool:
         rows = await self.db.fetchall(
             "SELECT 1 FROM conversation_turns WHERE thread_id = ? LIMIT 1", (thread,)
+        )
+        return bool(rows)
+
+    async def begin_event(
+        self, thread: str, brand: str, event_id: str, event_type: str, body: str
+    ) -> tuple[TurnStart, dict[str, Any] | None]:
+        """Claim `event_id` on the thread, or tell how an earlier event with this id stands."""
+        rows = await self.db.fetchall(
+            "SELECT body_sha256, response FROM conversation_events WHERE thread_id = ? AND event_id = ?",
+            (thread, event_id),
+        )
+        if rows:
+            sha, response = rows[0]
+            if sha != _sha(body):
+                return "conflict", None
+            return ("replay", json.loads(response)) if response else ("in_flight", None)
+        await self.db.execute(
+            "INSERT INTO conversation_events (thread_id, event_id, brand_id, type, body_sha256, response, created_at) "
+            "VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (thread_id, event_id) DO NOTHING",
+            (thread, event_id, brand, event_type, _sha(body), _now()),
+        )
+        return "new", None
+
+    async def finish_event(self, thread: str, event_id: str, response: dict[str, Any]) -> None:
+        await self.db.execute(
+            "UPDATE conversation_events SET response = ? WHERE thread_id = ? AND event_id = ?",
+            (json.dumps(response), thread, event_id),
+        )
+
+    async def add_message(
+        self, thread: str, brand: str, author: str, message_id: str, text: str, raw_text: str | None = None
+    ) -> bool:
+        """Append a message once per `(thread, message_id)`; False when it is already there."""
+        rows = await self.db.fetchall(
+            "SELECT 1 FROM conversation_messages WHERE thread_id = ? AND message_id = ? LIMIT 1",
+            (thread, message_id),
+        )
+        if rows:
+            return False
+        await self._append(thread, brand, author, message_id, text, raw_text)
+        return True
+
+    async def known(self, thread: str) -> bool:
+        """Whether the thread has seen a turn or an event (a closed ticket may have no message)."""
+        rows = await self.db.fetchall(
+            "SELECT 1 FROM conversation_turns WHERE thread_id = ? "
+            "UNION ALL SELECT 1 FROM conversation_events WHERE thread_id = ? LIMIT 1",
+            (thread, thread),
         )
         return bool(rows)

@@ -1,4 +1,8 @@
-"""`compose`: one reply covering every ask, in the customer's order; hand off only the unsolved part."""
+"""`compose`: one reply covering every ask, in the customer's order; hand off only the unsolved part.
+
+When `route` found nothing to answer (`nodes.segments.nothing_to_answer`), no reply at all: the
+AI closes the conversation silently and `billing` records `ai_closed_no_reply`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 
 from graph.state import Handoff, Intent, TurnState, WorkflowRun
+from nodes.segments import nothing_to_answer
 
 CLARIFY = (
     "Thanks for your message. Could you tell me what you need help with: an order, a subscription, a return?"
@@ -42,7 +47,10 @@ def plan_reply(intents: list[Intent], runs: dict[str, WorkflowRun], turn: int) -
 
 
 async def compose(state: TurnState) -> dict[str, Any]:
-    reply, handoff = plan_reply(state.get("intents", []), state.get("runs", {}), state["turn"])
+    runs = state.get("runs", {})
+    if not state.get("intents") and nothing_to_answer(state["clean_text"], list(runs.values())):
+        return {"reply": None, "handoff": None}  # the AI closes without a reply (`billing` records it)
+    reply, handoff = plan_reply(state.get("intents", []), runs, state["turn"])
     return {
         "reply": reply,
         "handoff": handoff,

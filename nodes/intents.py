@@ -1,77 +1,118 @@
-"""The deterministic intent finder: patterns and entities for every intent we route.
+"""Reading a customer's message: the asks the trained router finds in it, with their entities.
 
-First version: keyword patterns with positions, so one message can carry several intents. The
-routing issue replaces the scorer with a classifier trained on labelled data.
+Deterministic and pure (the model fallback lives in `nodes.route`). A message is cut into
+segments by `nodes.router`; each segment labelled with a router label is an ask (`Intent`), a
+segment labelled `none` is text that asks nothing ("yes please", "it is #1001"): the answer a
+waiting workflow gets. An ask owns the text from its start to the next ask's start (the first
+ask also owns what comes before it); its entities are found there.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.state import Intent
+from nodes.router import RouterModel, Segment, load_model
+from nodes.router_corpus import NONE
+from nodes.router_features import tokenize
 
 ENTITY_PATTERNS: dict[str, re.Pattern[str]] = {
     "order_number": re.compile(r"(?:order|#)\s*(?:number|no\.?)?\s*#?\s*(\d{4,10})\b", re.I),
     "subscription_id": re.compile(r"\b(sub_[A-Za-z0-9]+)\b"),
     "email": re.compile(r"\b([\w.+-]+@[\w-]+\.[\w.-]+)\b"),
+    "tracking_number": re.compile(
+        r"\b(1Z[0-9A-Z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|9[2-5]\d{18,20})\b",
+    ),
 }
+"""Entity -> pattern; group 1 is the value. Tracking numbers: UPS 1Z, UPU S10, USPS IMpb."""
+
+CONFIDENCE_DIGITS = 2
 
 
 @dataclass(frozen=True)
-class IntentRule:
-    name: str
-    pattern: re.Pattern[str]
-    entity: str | None
+class Reading:
+    """What the router read in one message."""
+
+    text: str
+    segments: list[Segment]
+    intents: list[Intent]
+    """The asks, in the customer's order: one per run of segments with the same router label."""
+    uncertain: list[Segment]
+    """The segments the classifier is not confident about: a doubtful label, or a possible second
+    ask hidden inside (see `RouterModel.threshold` and `RouterModel.min_margin`)."""
+    answer: Intent | None
+    """The first part that asks nothing (named `none`), with its position and entities, if any."""
 
 
-RULES: tuple[IntentRule, ...] = (
-    IntentRule(
-        "cancel_subscription",
-        re.compile(
-            r"\b(cancel|stop|end|unsubscribe)\b[^.?!]{0,40}\b(subscription|membership|plan|sub_\w+)|\bunsubscribe\b",
-            re.I,
-        ),
-        "subscription_id",
-    ),
-    IntentRule(
-        "order_status",
-        re.compile(
-            r"\b(where(?:'s| is)|track|tracking|status of|arriv\w*|deliver\w*|shipped|package|parcel)\b", re.I
-        ),
-        "order_number",
-    ),
-    IntentRule("returns_refunds", re.compile(r"\b(return|refund|money back)\b", re.I), "order_number"),
-    IntentRule(
-        "address_change",
-        re.compile(r"\b(change|update|wrong)\b[^.?!]{0,30}\baddress\b", re.I),
-        "order_number",
-    ),
-    IntentRule(
-        "handoff", re.compile(r"\b(human|real person|agent|representative|speak to someone)\b", re.I), None
-    ),
-)
+def entities_in(text: str) -> dict[str, str]:
+    """The first value of every entity found in `text`."""
+    found: dict[str, str] = {}
+    for name, pattern in ENTITY_PATTERNS.items():
+        match = pattern.search(text)
+        if match:
+            found[name] = match.group(1)
+    return found
 
 
-def _entity_near(text: str, entity: str, start: int) -> str | None:
-    matches = list(ENTITY_PATTERNS[entity].finditer(text))
-    if not matches:
-        return None
-    after = [m for m in matches if m.start() >= start]
-    return (after or matches)[0].group(1)
+def _owned(text: str, segments: Sequence[Segment], index: int) -> str:
+    """The text an ask owns: from its start (or the message start) up to the next ask."""
+    asks = [i for i, s in enumerate(segments) if s.label != NONE]
+    later = [segments[i].start for i in asks if i > index]
+    start = 0 if asks and asks[0] == index else segments[index].start
+    return text[start : later[0] if later else len(text)]
+
+
+def _intent(text: str, segments: Sequence[Segment], index: int, owned: bool) -> Intent:
+    seg = segments[index]
+    region = _owned(text, segments, index) if owned else text[seg.start : seg.end]
+    return Intent(
+        name=seg.label,
+        confidence=round(seg.confidence, CONFIDENCE_DIGITS),
+        entities=entities_in(region),
+        position=seg.start,
+    )
+
+
+def _add_ask(intents: list[Intent], ask: Intent) -> None:
+    """Append `ask`, or fold it into an earlier ask of the same name: one workflow run per name."""
+    for i, earlier in enumerate(intents):
+        if earlier["name"] == ask["name"]:
+            intents[i] = Intent(
+                name=earlier["name"],
+                confidence=max(earlier["confidence"], ask["confidence"]),
+                entities={**ask["entities"], **earlier["entities"]},
+                position=earlier["position"],
+            )
+            return
+    intents.append(ask)
+
+
+def read_message(text: str, model: RouterModel | None = None) -> Reading:
+    """Segment `text` and turn its segments into asks, doubtful parts and the answer part."""
+    router = model or load_model()
+    segments = router.segment(text)
+    intents: list[Intent] = []
+    uncertain: list[Segment] = []
+    answer: Intent | None = None
+    for i, seg in enumerate(segments):
+        is_ask = seg.label != NONE
+        if is_ask:
+            _add_ask(intents, _intent(text, segments, i, owned=True))
+        elif answer is None:
+            answer = _intent(text, segments, i, owned=False)
+        if seg.confidence < router.threshold or (is_ask and seg.margin < router.min_margin):
+            uncertain.append(seg)
+    return Reading(text, segments, intents, uncertain, answer)
 
 
 def find_intents(text: str) -> list[Intent]:
-    """Every intent in `text`, in the order the customer asked them."""
-    found: list[Intent] = []
-    for rule in RULES:
-        match = rule.pattern.search(text)
-        if not match:
-            continue
-        entities: dict[str, str] = {}
-        value = _entity_near(text, rule.entity, match.start()) if rule.entity else None
-        if rule.entity and value:
-            entities[rule.entity] = value
-        confidence = 0.9 if value or not rule.entity else 0.7
-        found.append(Intent(name=rule.name, confidence=confidence, entities=entities, position=match.start()))
-    return sorted(found, key=lambda i: i["position"])
+    """Every ask in `text`, in the order the customer asked them (the classifier alone)."""
+    return read_message(text).intents
+
+
+def probability_of(text: str, label: str) -> float:
+    """The classifier's probability that `text`, read as one ask, is `label`."""
+    model = load_model()
+    return model.probabilities([t.norm for t in tokenize(text)]).get(label, 0.0)

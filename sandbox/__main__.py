@@ -1,9 +1,10 @@
 """Run the sandbox servers until SIGTERM or SIGINT: `python -m sandbox [--data-dir DIR]`.
 
-Starts the model server and the commerce server on loopback ports chosen by the OS, writes
-`$DATA_DIR/sandbox.json` (`{"model", "commerce", "carriers", "aggregator", "pid"}`, see
-`sandbox.registry`), prints one line per server, and on a stop signal stops the servers and
-removes the file. The data dir defaults to `$DATA_DIR`, else `./var`.
+Starts the model server, the commerce server, one server per carrier (UPS, FedEx, USPS, DHL) and
+the tracking aggregator on loopback ports chosen by the OS, writes `$DATA_DIR/sandbox.json`
+(`{"model", "commerce", "carriers": {name: url}, "aggregator", "pid"}`, see `sandbox.registry`),
+prints one line per server, and on a stop signal stops the servers and removes the file. The data
+dir defaults to `$DATA_DIR`, else `./var`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from sandbox.carriers import CARRIER_APPS
+from sandbox.carriers.aggregator import create_app as create_aggregator_app
 from sandbox.commerce_server import create_app as create_commerce_app
 from sandbox.registry import remove_sandbox_file, write_sandbox_file
 from sandbox.serve import ServerThread
@@ -56,10 +59,23 @@ def start_servers() -> dict[str, ServerThread]:
     try:
         servers["model"] = ServerThread(model_app()).start()
         servers["commerce"] = ServerThread(create_commerce_app()).start()
+        for name, create in CARRIER_APPS.items():
+            servers[name] = ServerThread(create()).start()
+        servers["aggregator"] = ServerThread(create_aggregator_app()).start()
     except BaseException:
         stop_servers(servers)
         raise
     return servers
+
+
+def sandbox_urls(servers: dict[str, ServerThread]) -> dict[str, object]:
+    """The URLs as `sandbox.json` holds them: carriers grouped under `carriers`."""
+    return {
+        "model": servers["model"].url,
+        "commerce": servers["commerce"].url,
+        "carriers": {name: servers[name].url for name in CARRIER_APPS},
+        "aggregator": servers["aggregator"].url,
+    }
 
 
 def stop_servers(servers: dict[str, ServerThread]) -> None:
@@ -74,10 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     servers = start_servers()
     pid = os.getpid()
     try:
-        urls = {name: server.url for name, server in servers.items()}
-        write_sandbox_file(data_dir, {**urls, "carriers": {}, "aggregator": None, "pid": pid})
-        for name, url in urls.items():
-            print(f"sandbox {name} server: {url}", flush=True)
+        write_sandbox_file(data_dir, {**sandbox_urls(servers), "pid": pid})
+        for name, server in servers.items():
+            kind = "carrier " if name in CARRIER_APPS else ""
+            print(f"sandbox {name} {kind}server: {server.url}", flush=True)
         signal.sigwait(STOP_SIGNALS)
     finally:
         stop_servers(servers)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -19,9 +20,12 @@ from hypothesis import settings as hypothesis_settings
 
 from api.app import create_app
 from api.settings import Settings
+from sandbox.carriers import CARRIER_APPS
+from sandbox.carriers.aggregator import create_app as create_aggregator
 from sandbox.commerce_server import create_app as create_commerce
 from sandbox.model_server import create_app as create_model
 from sandbox.serve import ServerThread
+from tools.carriers.auth import clear_tokens
 from tools.endpoints import get_endpoints
 
 # First examples pay for imports; a wall-clock deadline would make property tests flaky on 2 cores.
@@ -41,9 +45,19 @@ BOB = {"id": "cus_bob", "email": "bob@example.com"}
 class Sandbox:
     model: str
     commerce: str
+    carriers: dict[str, str] = field(default_factory=dict)
+    """Carrier name (`ups`, `fedex`, `usps`, `dhl`) -> base URL."""
+    aggregator: str = ""
 
     def admin(self, system: str, method: str, path: str, json: object = None) -> httpx.Response:
-        base = self.model if system == "model" else self.commerce
+        """`system`: `model`, `commerce`, `aggregator` or a carrier name."""
+        bases = {
+            "model": self.model,
+            "commerce": self.commerce,
+            "aggregator": self.aggregator,
+            **self.carriers,
+        }
+        base = bases[system]
         response = httpx.request(method, f"{base}/_admin/{path}", json=json, timeout=5)
         response.raise_for_status()
         return response
@@ -52,21 +66,33 @@ class Sandbox:
         return self.admin("model", "GET", "requests").json()["requests"]
 
 
+@contextmanager
+def carrier_servers() -> Iterator[dict[str, str]]:
+    """Every sandbox carrier on its own loopback port: name -> base URL."""
+    with ExitStack() as stack:
+        yield {name: stack.enter_context(ServerThread(create())).url for name, create in CARRIER_APPS.items()}
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     data_dir = tmp_path_factory.mktemp("data")
     with (
         ServerThread(create_model()) as model,
         ServerThread(create_commerce()) as commerce,
+        carrier_servers() as carriers,
+        ServerThread(create_aggregator()) as aggregator,
         pytest.MonkeyPatch.context() as mp,
     ):
         mp.setenv("SUPPORT_MODEL_BASE_URL", f"{model.url}/v1")
         mp.setenv("SUPPORT_COMMERCE_URL", commerce.url)
+        for name, url in carriers.items():
+            mp.setenv(f"SUPPORT_CARRIER_{name.upper()}_URL", url)
+        mp.setenv("SUPPORT_AGGREGATOR_URL", aggregator.url)
         mp.setenv("SUPPORT_MODEL_MAX_RETRIES", "0")
         mp.setenv("SUPPORT_ENV", "dev")
         mp.setenv("DATA_DIR", str(data_dir))
         get_endpoints.cache_clear()
-        yield Sandbox(model.url, commerce.url)
+        yield Sandbox(model.url, commerce.url, carriers, aggregator.url)
     get_endpoints.cache_clear()
 
 
@@ -76,6 +102,9 @@ def _fresh_sandbox(request: pytest.FixtureRequest) -> None:
         sb: Sandbox = request.getfixturevalue("sandbox")
         sb.admin("model", "POST", "reset")
         sb.admin("commerce", "POST", "reset")
+        for system in [*sb.carriers, "aggregator"]:
+            sb.admin(system, "POST", "reset")
+        clear_tokens()  # the carriers forgot the tokens they issued
 
 
 def _postgres_reachable(url: str) -> str | None:
@@ -90,7 +119,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI a missing database fails the run before any test, never a skip."""
     problem = _postgres_reachable(ADMIN_DB_URL) if IN_CI else None
     if problem:
-        pytest.exit(f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}", returncode=3)
+        pytest.exit(
+            f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}", returncode=3
+        )
 
 
 @pytest.fixture(scope="session")

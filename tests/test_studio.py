@@ -35,7 +35,9 @@ ALICE_CONTEXT = {"brand_id": "acme", "customer_id": "cus_alice", "customer_email
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 ORDER_1001 = (
     "Order #1001: payment paid; fulfilment fulfilled; shipped with UPS, tracking number "
-    "1Z999AA10123456784, shipment status in transit."
+    "1Z999AA10123456784, shipment status in transit.\n"
+    'UPS tracking 1Z999AA10123456784: in transit. Last event: "Arrived at Facility" at Scarborough, '
+    "ME, US on 2026-11-12 06:40 (UTC-05:00). Estimated delivery: 2026-11-13."
 )
 SUB_501 = (
     "Subscription sub_501 (Coffee Club): status active, 29.00 every 1 month, next charge 2026-12-01. "

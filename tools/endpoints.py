@@ -1,8 +1,8 @@
-"""Where the external systems are: the model endpoint and the commerce store.
+"""Where the external systems are: the model endpoint, the commerce store, carriers, the aggregator.
 
-Read from the environment (`SUPPORT_MODEL_BASE_URL`, `SUPPORT_COMMERCE_URL`, ...). With no model
-endpoint configured the service is in sandbox mode: the URLs come from `$DATA_DIR/sandbox.json`,
-written by `python -m sandbox` (see sandbox/README.md).
+Read from the environment (`SUPPORT_MODEL_BASE_URL`, `SUPPORT_COMMERCE_URL`,
+`SUPPORT_CARRIER_<NAME>_URL`, `SUPPORT_AGGREGATOR_URL`, ...). A URL not set there comes from
+`$DATA_DIR/sandbox.json`, written by `python -m sandbox` (see sandbox/README.md).
 """
 
 from __future__ import annotations
@@ -28,6 +28,13 @@ class Endpoints(BaseSettings):
     model_timeout_s: float = 30.0
     model_max_retries: int = 2
     commerce_url: str | None = None
+    carrier_ups_url: str | None = None
+    carrier_fedex_url: str | None = None
+    carrier_usps_url: str | None = None
+    carrier_dhl_url: str | None = None
+    aggregator_url: str | None = None
+    carrier_timeout_s: float = 4.0
+    """Per-request timeout for carriers and the aggregator: live tracking must not stall a turn."""
     data_dir: Path = Field(default=Path("var"), validation_alias=AliasChoices("DATA_DIR", "SUPPORT_DATA_DIR"))
 
     @property
@@ -52,6 +59,25 @@ class Endpoints(BaseSettings):
         if self.commerce_url:
             return self.commerce_url
         return str(self.sandbox_file()["commerce"])
+
+    def carrier(self, name: str) -> str:
+        """Base URL of a native carrier's API (`ups`, `fedex`, `usps`, `dhl`)."""
+        configured = getattr(self, f"carrier_{name}_url", None)
+        if configured:
+            return str(configured)
+        urls = self.sandbox_file().get("carriers")
+        if not isinstance(urls, dict) or not urls.get(name):
+            raise EndpointsError(f"no URL for carrier {name!r}: set SUPPORT_CARRIER_{name.upper()}_URL")
+        return str(urls[name])
+
+    def aggregator(self) -> str:
+        """Base URL of the tracking aggregator's API."""
+        if self.aggregator_url:
+            return self.aggregator_url
+        url = self.sandbox_file().get("aggregator")
+        if not url:
+            raise EndpointsError("no URL for the tracking aggregator: set SUPPORT_AGGREGATOR_URL")
+        return str(url)
 
 
 @cache

@@ -9,6 +9,7 @@ reaches the model as data.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,8 +18,8 @@ from pydantic import ValidationError
 
 from brands.context import BrandContext
 from tools.errors import ToolError
-from tools.sanitiser import clean
-from tools.spec import ToolSpec
+from tools.sanitiser import Cleaned, clean
+from tools.spec import ToolResult, ToolSpec
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,17 @@ def _error(call: ToolCall, reason: str) -> ToolMessage:
     )
 
 
-def as_data(tool: str, text: str) -> str:
-    """Wrap third-party text in the data envelope the workflow instructions describe."""
-    cleaned = clean(text, source="tool").text
-    return f"<tool_data tool={tool!r}>\n{cleaned}\n</tool_data>"
+def as_data(tool: str, text: str) -> tuple[str, Cleaned]:
+    """Clean third-party text and wrap it in the data envelope the workflow instructions describe.
+
+    Returns the envelope and the sanitiser's report. Flagged text is still shown, as data, with
+    the envelope marked `suspicious='<flags>'`; a tag inside the text that would open or close an
+    envelope is defused (its "<" becomes "&lt;"), so the text cannot end its own envelope.
+    """
+    cleaned = clean(text, source="tool_result")
+    body = re.sub(r"<(?=\s*/?\s*tool_data)", "&lt;", cleaned.text, flags=re.IGNORECASE)
+    marks = f" suspicious={','.join(cleaned.flags)!r}" if cleaned.flags else ""
+    return f"<tool_data tool={tool!r}{marks}>\n{body}\n</tool_data>", cleaned
 
 
 async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMessage:
@@ -49,14 +57,23 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
         fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
         return _error(call, f"invalid arguments ({fields or 'arguments'})")
     try:
-        text = await spec.body(args, ctx)
+        result = await spec.body(args, ctx)
     except ToolError as exc:
         log.info("tool %s failed for brand %s: %r", spec.name, ctx.brand_id, exc)
         return _error(call, exc.safe)
     except Exception:  # the executor is one of the two places allowed to catch everything
         log.exception("tool %s raised for brand %s", spec.name, ctx.brand_id)
         return _error(call, "the lookup failed unexpectedly")
-    return ToolMessage(content=as_data(spec.name, text), tool_call_id=call["id"] or "", name=spec.name)
+    text, artifact = (result.text, result.artifact) if isinstance(result, ToolResult) else (result, None)
+    content, cleaned = as_data(spec.name, text)
+    sanitation = {"removed": cleaned.removed, "cut": cleaned.cut, "flags": list(cleaned.flags)}
+    return ToolMessage(
+        content=content,
+        tool_call_id=call["id"] or "",
+        name=spec.name,
+        artifact=artifact,
+        response_metadata={"sanitation": sanitation},  # state only: never sent to a model
+    )
 
 
 async def execute(

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from tools.errors import NotFound, UpstreamError, UpstreamTimeout
+from tools.sanitiser import clean_fields
 
 RETRIES = 2
 BACKOFF_S = (0.05, 0.2)
@@ -55,13 +56,21 @@ async def request_json(
     what: str,
     params: Mapping[str, str] | None = None,
     json: Any = None,
+    data: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Send one request to `system`; return the JSON body or raise a `ToolError`."""
+    """Send one request to `system`; return the JSON body or raise a `ToolError`.
+
+    `data` sends a form body; `timeout` (seconds) overrides the client's for this request.
+    """
     client = get_client(system)
+    limit = httpx.Timeout(timeout, connect=min(timeout, 2.0)) if timeout else httpx.USE_CLIENT_DEFAULT
     for attempt in range(RETRIES + 1):
         response: httpx.Response | None = None
         try:
-            response = await client.request(method, url, headers=headers, params=params, json=json)
+            response = await client.request(
+                method, url, headers=headers, params=params, json=json, data=data, timeout=limit
+            )
         except httpx.TimeoutException as exc:
             if attempt == RETRIES:
                 raise UpstreamTimeout(system) from exc
@@ -72,7 +81,7 @@ async def request_json(
             if response.status_code == 404:
                 raise NotFound(system, what)
             if response.status_code < 400:
-                return response.json()
+                return clean_fields(response.json())  # every string field, before any tool reads it
             error = UpstreamError(system, response.status_code)
             if not error.transient or attempt == RETRIES:
                 raise error

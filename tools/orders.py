@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from brands.context import BrandContext
+from tools.carriers.lookup import describe_lookups, track_order
 from tools.commerce import belongs_to, shopify
 from tools.errors import NotFound
 from tools.http import request_json
-from tools.spec import ToolSpec
+from tools.spec import ToolResult, ToolSpec
 
 
 class OrderArgs(BaseModel):
@@ -24,10 +26,12 @@ def _fulfilment_line(f: dict[str, Any]) -> str:
 
 
 def describe_order(order: dict[str, Any]) -> str:
-    """One plain sentence the model can repeat: payment, fulfilment and shipping of an order."""
+    """One plain sentence the model can repeat: payment, fulfilment, shipping and note of an order."""
     fulfilment = order.get("fulfillment_status") or "unfulfilled (not shipped yet)"
     parts = [f"Order {order['name']}: payment {order.get('financial_status')}", f"fulfilment {fulfilment}"]
     parts += [_fulfilment_line(f) for f in order.get("fulfillments") or []]
+    if order.get("note"):  # free text anyone could have written: quoted, so it reads as a value
+        parts.append(f"note on the order: {json.dumps(order['note'], ensure_ascii=False)}")
     return "; ".join(parts) + "."
 
 
@@ -49,8 +53,12 @@ async def find_order(order_number: str, ctx: BrandContext) -> dict[str, Any]:
     raise NotFound("shopify", what)
 
 
-async def _get_order(args: OrderArgs, ctx: BrandContext) -> str:
-    return describe_order(await find_order(args.order_number, ctx))
+async def _get_order(args: OrderArgs, ctx: BrandContext) -> ToolResult:
+    """The order's sentence, then one live-tracking line per parcel; the costed lookups as artifact."""
+    order = await find_order(args.order_number, ctx)
+    lookups = await track_order(order, ctx)
+    text = "\n".join([describe_order(order), *describe_lookups(lookups)])
+    return ToolResult(text, {"lookups": [lookup.as_fact() for lookup in lookups]})
 
 
 GET_ORDER = ToolSpec(

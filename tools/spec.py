@@ -1,7 +1,8 @@
 """What a tool is to the graph: a name, an argument schema the model sees, and an async body.
 
 The body gets the validated arguments and the run's `BrandContext`; brand and customer never
-come from the model's arguments. `as_openai_tool` keeps JSON-schema details (`pattern`) that
+come from the model's arguments. It returns the text for the model, or a `ToolResult` that also
+carries metadata for the state. `as_openai_tool` keeps JSON-schema details (`pattern`) that
 help any model fill the arguments.
 """
 
@@ -15,7 +16,20 @@ from pydantic import BaseModel
 
 from brands.context import BrandContext
 
-ToolBody = Callable[[Any, BrandContext], Awaitable[str]]
+
+@dataclass(frozen=True)
+class ToolResult:
+    """A tool's answer split in two: `text` for the model, `artifact` for the run's state only.
+
+    The artifact (plain JSON data, e.g. the costed carrier lookups) rides on the `ToolMessage` and
+    is never sent to a model.
+    """
+
+    text: str
+    artifact: dict[str, Any]
+
+
+ToolBody = Callable[[Any, BrandContext], Awaitable[str | ToolResult]]
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,14 @@ from tests.conftest import ACME, BOB, GLOBEX, Sandbox, new_conversation, say
 def test_that_where_is_my_order_states_the_real_status_from_the_store(client: TestClient) -> None:
     conversation = new_conversation()
     out = say(client, conversation, "where is my order 1001?")
-    assert out["intents"] == [{"name": "order_status", "confidence": 0.9}]
+    assert out["intents"] == [{"name": "order_status", "confidence": 1.0}]
     assert out["workflows"] == [{"name": "order_status", "status": "resolved"}]
     assert out["handoff"] is None
     assert out["reply"] == (
         "Order #1001: payment paid; fulfilment fulfilled; shipped with UPS, tracking number "
-        "1Z999AA10123456784, shipment status in transit."
+        "1Z999AA10123456784, shipment status in transit.\n"
+        'UPS tracking 1Z999AA10123456784: in transit. Last event: "Arrived at Facility" at Scarborough, '
+        "ME, US on 2026-11-12 06:40 (UTC-05:00). Estimated delivery: 2026-11-13."
     )
     convo = client.get(f"/v1/conversations/{conversation}", headers=ACME).json()
     assert [(m["author"], m["text"]) for m in convo["messages"]] == [

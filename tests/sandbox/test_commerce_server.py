@@ -725,16 +725,21 @@ def test_that_python_m_sandbox_publishes_its_urls_and_removes_them_on_sigterm(tm
         if process.poll() is None:
             process.kill()
             process.communicate()
-    assert (set(content), content["pid"], content["carriers"], content["aggregator"]) == (
+    assert (set(content), content["pid"], sorted(content["carriers"])) == (
         {"model", "commerce", "carriers", "aggregator", "pid"},
         process.pid,
-        {},
-        None,
+        ["dhl", "fedex", "ups", "usps"],
     )
     assert order_names(response) == ["#1001"]
+    carriers = content["carriers"]
     assert (process.returncode, out.splitlines()) == (
         0,
-        [f"sandbox model server: {content['model']}", f"sandbox commerce server: {content['commerce']}"],
+        [
+            f"sandbox model server: {content['model']}",
+            f"sandbox commerce server: {content['commerce']}",
+            *(f"sandbox {name} carrier server: {carriers[name]}" for name in ("ups", "fedex", "usps", "dhl")),
+            f"sandbox aggregator server: {content['aggregator']}",
+        ],
     ), err
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", content["model"])
     assert list(data_dir.iterdir()) == []

@@ -1,0 +1,77 @@
+"""`python -m api.report --brand acme --month 2026-11`: the automation report for one brand and month.
+
+Prints the same figures as `GET /v1/reports/automation` (a table by default, `--format csv|json`),
+against the database the service uses (`DATABASE_URL`, else SQLite under `$DATA_DIR`). It settles
+what fell due first, exactly as the endpoint does; `--now` pins the settling time (ISO datetime).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import calendar
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from api.reports import automation_report, report_rows, to_csv
+from api.settings import Settings, get_settings
+from brands import default_brands, load_brands
+from checkpoint.factory import open_persistence
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """`2026-11` -> (2026-11-01, 2026-11-30)."""
+    try:
+        first = datetime.strptime(month, "%Y-%m").date()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"month {month!r} is not YYYY-MM") from exc
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--now {text!r} is not an ISO datetime") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m api.report", description=__doc__.splitlines()[0])
+    p.add_argument("--brand", required=True, help="brand id, e.g. acme")
+    p.add_argument("--month", required=True, type=month_range, help="YYYY-MM (UTC)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--now", type=_moment, default=None, help="settle as of this ISO datetime (default: now)")
+    return p
+
+
+def render_table(rows: Sequence[tuple[str, str]]) -> str:
+    width = max(len(metric) for metric, _ in rows)
+    return "\n".join(f"{metric:<{width}}  {value:>10}" for metric, value in rows) + "\n"
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> str:
+    brands = load_brands(settings.brands_dir) if settings.brands_dir else default_brands()
+    brand = brands.get(args.brand)
+    if brand is None:
+        raise SystemExit(f"unknown brand {args.brand!r}; known: {', '.join(sorted(brands))}")
+    start, end = args.month
+    async with open_persistence(settings.database_url, settings.data_dir) as persistence:
+        report = await automation_report(persistence.ledger, brand, start, end, args.now or datetime.now(UTC))
+    if args.format == "json":
+        return json.dumps(report.model_dump(mode="json", by_alias=True), indent=2) + "\n"
+    if args.format == "csv":
+        return to_csv(report)
+    return render_table(report_rows(report))
+
+
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    args = parser().parse_args(argv)
+    sys.stdout.write(asyncio.run(run(args, settings or get_settings())))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""The router's labelled data: where it lives, how its intents map to router labels, how it splits.
+
+Sources, read in place (never copied into the project):
+- Bitext sample customer-service dataset, 27 intents (CDLA-Sharing-1.0, attributed to Bitext), under
+  `../shared/data/bitext-customer-service/` relative to the repository root;
+- our own examples in `nodes/router_data/extra_examples.jsonl`, for the asks Bitext lacks
+  (cancelling a subscription, returning an item) and for turns that carry no ask at all (`none`).
+
+Every example is either training, dev (tuning) or eval (held back for `bench.routing_eval`), by
+a hash of its normalised text, so the split is deterministic and a duplicate never crosses it.
+Training reads only the first two; nothing here is random without a fixed seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from nodes.router import NONE
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BITEXT_CSV = REPO_ROOT.parent / "shared/data/bitext-customer-service/bitext_customer_service_27intents.csv"
+EXTRA_EXAMPLES = Path(__file__).resolve().parent / "router_data" / "extra_examples.jsonl"
+
+RouterLabel = Literal[
+    "order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff", "other"
+]
+ROUTER_LABELS: tuple[RouterLabel, ...] = (
+    "order_status",
+    "cancel_subscription",
+    "returns_refunds",
+    "address_change",
+    "handoff",
+    "other",
+)
+CLASSES: tuple[str, ...] = (*ROUTER_LABELS, NONE)
+
+SOURCE_LABELS: dict[str, str] = {
+    "track_order": "order_status",
+    "delivery_period": "order_status",
+    "get_refund": "returns_refunds",
+    "track_refund": "returns_refunds",
+    "check_refund_policy": "returns_refunds",
+    "change_shipping_address": "address_change",
+    "set_up_shipping_address": "address_change",
+    "contact_human_agent": "handoff",
+    "contact_customer_service": "handoff",
+    "complaint": "handoff",
+}
+"""Bitext intents that map to a router label other than `other`; every other Bitext intent
+(cancel_order, newsletter_subscription, get_invoice, delete_account, ...) is `other`."""
+
+Split = Literal["train", "dev", "eval"]
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    source: str
+    """The intent as the source labels it (a Bitext intent, or ours)."""
+    label: str
+    """One of `CLASSES`."""
+
+    @property
+    def split(self) -> Split:
+        return split_of(self.text)
+
+
+def router_label(source_intent: str) -> str:
+    """The router label of a source intent; our own examples are labelled with router labels already."""
+    if source_intent in CLASSES:
+        return source_intent
+    return SOURCE_LABELS.get(source_intent, "other")
+
+
+def split_of(text: str) -> Split:
+    """20 % eval, 10 % dev, 70 % train, by a hash of the text with case and punctuation removed."""
+    key = " ".join(re.findall(r"[^\W_]+", text.casefold()))
+    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 10
+    return "eval" if bucket < 2 else "dev" if bucket == 2 else "train"
+
+
+def load_examples(bitext: Path = BITEXT_CSV, extra: Path = EXTRA_EXAMPLES) -> list[Example]:
+    """Every labelled example, Bitext first, in file order."""
+    examples: list[Example] = []
+    with bitext.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            examples.append(Example(row["utterance"].strip(), row["intent"], router_label(row["intent"])))
+    for line in extra.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            examples.append(Example(item["text"].strip(), item["intent"], router_label(item["intent"])))
+    return examples
+
+
+def in_split(examples: Iterable[Example], *splits: Split) -> list[Example]:
+    return [e for e in examples if e.split in splits]
+
+
+# How people join two asks (issue 5, item 7): connectors, and a second sentence.
+CONNECTOR_JOINS: tuple[str, ...] = ("and also", "Also,", "newline", "btw", "oh and", "sentence")
+# Bare joins, the way people really type: lower-cased, no punctuation.
+BARE_JOINS: tuple[str, ...] = (" and ", ", ", " ")
+
+
+def bare(text: str) -> str:
+    """Lower-cased, punctuation removed, single-spaced."""
+    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)?", text.lower()))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in (".", "!", "?") else f"{text}."
+
+
+def _capital(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:]
+
+
+def join_connected(first: str, second: str, joiner: str) -> tuple[str, int]:
+    """Join two asks with a connector, as a person writing sentences would.
+
+    Returns the text and where the second ask starts in it (after the connector).
+    """
+    head = first.strip()
+    open_head = head.rstrip(".!?")
+    tail = second.strip()
+    if joiner == "and also":
+        prefix = f"{open_head}, and also "
+    elif joiner == "Also,":
+        prefix = f"{_sentence(head)} Also, "
+    elif joiner == "newline":
+        prefix, tail = f"{head}\n", _capital(tail)
+    elif joiner == "btw":
+        prefix = f"{open_head} btw "
+    elif joiner == "oh and":
+        prefix = f"{open_head}, oh and "
+    else:
+        prefix, tail = f"{_sentence(head)} ", _capital(tail)
+    return prefix + tail, len(prefix)
+
+
+def join_bare(first: str, second: str, joiner: str) -> tuple[str, int]:
+    prefix = f"{bare(first)}{joiner}"
+    return prefix + bare(second), len(prefix)
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    labels: tuple[str, ...]
+    """The router labels asked, in order (`none` parts excluded)."""
+
+
+def compose_pairs(
+    examples: Sequence[Example], count: int, joins: Sequence[str], *, is_bare: bool, seed: int
+) -> list[Composed]:
+    """`count` two-ask messages from pairs of examples with different router labels (none excluded)."""
+    pool = [e for e in examples if e.label != NONE]
+    rnd = random.Random(seed)
+    out: list[Composed] = []
+    while len(out) < count:
+        a, b = rnd.choice(pool), rnd.choice(pool)
+        if a.label == b.label:
+            continue
+        joiner = joins[len(out) % len(joins)]
+        text, _ = join_bare(a.text, b.text, joiner) if is_bare else join_connected(a.text, b.text, joiner)
+        out.append(Composed(text, (a.label, b.label)))
+    return out

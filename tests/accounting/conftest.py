@@ -1,0 +1,96 @@
+"""Reports read a whole brand's rows, so report tests get a database of their own.
+
+`isolated_client` is the root `client` (parametrised over SQLite and Postgres) on a database
+created for the test and dropped after it: the session database other tests share would mix
+their conversations into the brand's report. Tests that read one conversation use `client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from checkpoint.factory import open_persistence
+from tests.conftest import ADMIN_DB_URL, IN_CI, Sandbox, _postgres_reachable
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A database with every schema set up, copied for each test: migrations run once per session."""
+    problem = _postgres_reachable(ADMIN_DB_URL)
+    if problem:
+        if IN_CI:
+            pytest.fail(f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}")
+        pytest.skip(f"PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}")
+    name = f"support_tmpl_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    asyncio.run(_set_up(_url(name)))
+    yield name
+    with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _url(name: str) -> str:
+    return f"{ADMIN_DB_URL.rpartition('/')[0]}/{name}"
+
+
+async def _set_up(url: str) -> None:
+    async with open_persistence(url, Path(".")):
+        pass
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_template: str) -> Iterator[str]:
+    """A database created for this test (from the template) and dropped after it."""
+    name = f"support_acct_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
+    yield _url(name)
+    with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    return request.getfixturevalue("fresh_postgres_url") if request.param == "postgres" else None
+
+
+@pytest.fixture
+def isolated_settings(database_url: str | None, tmp_path: Path, sandbox: Sandbox) -> Settings:
+    return Settings(env="dev", database_url=database_url, data_dir=tmp_path)
+
+
+@pytest.fixture
+def isolated_client(isolated_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(isolated_settings)) as c:
+        yield c
+
+
+class Clock:
+    """A settable clock for `Service.clock`: tests cross the inactivity window without sleeping."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def set_clock(client: TestClient, now: datetime) -> Clock:
+    clock = Clock(now)
+    client.app.state.service.clock = clock  # type: ignore[attr-defined]
+    return clock

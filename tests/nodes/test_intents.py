@@ -1,0 +1,196 @@
+"""The trained router: one ask, several asks joined any way people type them, no ask, entities."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nodes.intents import entities_in, find_intents, read_message
+from nodes.router import MODEL_PATH, RouterArtefactError, RouterModel, SpanTable, load_model
+from nodes.router_corpus import (
+    BITEXT_CSV,
+    ROUTER_LABELS,
+    in_split,
+    join_bare,
+    join_connected,
+    load_examples,
+    router_label,
+    split_of,
+)
+from nodes.router_features import tokenize
+
+
+def names(text: str) -> list[str]:
+    return [i["name"] for i in find_intents(text)]
+
+
+def test_that_one_ask_is_one_intent_with_its_confidence_position_and_entities() -> None:
+    assert find_intents("where is my order 1001?") == [
+        {"name": "order_status", "confidence": 1.0, "entities": {"order_number": "1001"}, "position": 0}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my order never arrived cancel my subscription", ["order_status", "cancel_subscription"]),
+        ("my order never arrived and cancel my subscription", ["order_status", "cancel_subscription"]),
+        ("has my order shipped cancel sub_501", ["order_status", "cancel_subscription"]),
+        ("where is my package i want a refund", ["order_status", "returns_refunds"]),
+        ("i moved please update my address also where is my order", ["address_change", "order_status"]),
+        ("refund my money let me talk to a human", ["returns_refunds", "handoff"]),
+        ("where is my parcel i need my invoice", ["order_status", "other"]),
+    ],
+)
+def test_that_a_bare_join_of_two_asks_is_cut_into_both(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_that_three_bare_asks_are_three_intents_in_the_customers_order() -> None:
+    text = "where is my order i want to return the mug let me talk to a human"
+    found = find_intents(text)
+    assert [(i["name"], i["position"]) for i in found] == [
+        ("order_status", 0),
+        ("returns_refunds", text.index("i want")),
+        ("handoff", text.index("let me")),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Where is my order 1001? Also, I'd like to cancel my subscription.",
+        "where is my order 1001, and please cancel my subscription sub_501",
+        "Where is my order 1001?\nPlease cancel my subscription",
+        "where is my order 1001 btw cancel my subscription",
+        "where is my order 1001, oh and cancel my subscription",
+    ],
+)
+def test_that_asks_joined_by_a_connector_are_both_found(text: str) -> None:
+    assert names(text) == ["order_status", "cancel_subscription"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("unsubscribe me from your newsletter", ["other"]),
+        ("cancel my last order", ["other"]),
+        ("stop my coffee club membership please", ["cancel_subscription"]),
+        ("can I speak to a real person", ["handoff"]),
+    ],
+)
+def test_that_look_alike_asks_get_their_own_label(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", ["thanks", "yes please", "it is #1001", "ok thanks bye"])
+def test_that_text_asking_nothing_is_an_answer_not_an_intent(text: str) -> None:
+    reading = read_message(text)
+    assert reading.intents == []
+    assert reading.answer is not None
+    assert reading.answer["name"] == "none"
+    assert reading.answer["position"] == 0
+
+
+def test_that_a_greeting_before_an_ask_is_not_an_ask() -> None:
+    reading = read_message("hi there, my parcel hasn't arrived and i want to cancel the coffee club")
+    assert [(i["name"], i["position"]) for i in reading.intents] == [
+        ("order_status", 10),
+        ("cancel_subscription", 39),
+    ]
+    assert reading.answer is not None
+    assert reading.answer["position"] == 0
+
+
+def test_that_each_ask_owns_the_entities_written_in_its_part() -> None:
+    found = find_intents("where is order #1001 and cancel my subscription sub_501 for alice@example.com")
+    assert [(i["name"], i["entities"]) for i in found] == [
+        ("order_status", {"order_number": "1001"}),
+        ("cancel_subscription", {"subscription_id": "sub_501", "email": "alice@example.com"}),
+    ]
+
+
+def test_that_entities_include_tracking_numbers_of_every_format() -> None:
+    assert entities_in("1Z999AA10123456784 and RB123456785GB") == {"tracking_number": "1Z999AA10123456784"}
+    assert entities_in("parcel RB123456785GB") == {"tracking_number": "RB123456785GB"}
+    assert entities_in("usps 9400111899223854165703") == {"tracking_number": "9400111899223854165703"}
+
+
+def test_that_the_same_ask_twice_in_one_message_is_one_intent() -> None:
+    found = find_intents("where is my order 1001, cancel my subscription, and where is my order 1002")
+    assert [(i["name"], i["entities"]) for i in found] == [
+        ("order_status", {"order_number": "1001"}),
+        ("cancel_subscription", {}),
+    ]
+
+
+def test_that_a_doubtful_segment_is_reported_as_uncertain() -> None:
+    reading = read_message("my coffee maker broke")
+    assert [(s.label, round(s.confidence, 2)) for s in reading.uncertain] == [("none", 0.45)]
+    assert reading.intents == []
+
+
+WORDS = st.sampled_from("where is my order cancel subscription and also refund i want zzqx 1001".split())
+
+
+@given(st.lists(WORDS, min_size=1, max_size=12))
+def test_that_prefix_sums_score_every_span_as_scoring_it_alone_would(words: list[str]) -> None:
+    model = load_model()
+    norms = [t.norm for t in tokenize(" ".join(words))]
+    table = SpanTable(model, norms)
+    for start in range(len(norms)):
+        for end in range(start + 1, len(norms) + 1):
+            direct = model.scores(norms[start:end])
+            assert table.scores(start, end) == pytest.approx(direct, abs=1e-9)
+
+
+def test_that_the_split_is_fixed_by_the_text_and_ignores_case_and_punctuation() -> None:
+    assert [split_of(t) for t in ("where is my order?", "Where is my order", "cancel my plan")] == [
+        split_of("where is my order"),
+        split_of("where is my order"),
+        split_of("cancel my plan"),
+    ]
+    assert {split_of(f"text {i}") for i in range(200)} == {"train", "dev", "eval"}
+
+
+def test_that_composed_messages_say_where_the_second_ask_starts() -> None:
+    assert join_bare("Where is my order?", "Cancel my plan.", " and ") == (
+        "where is my order and cancel my plan",
+        22,
+    )
+    assert join_connected("Where is my order?", "cancel my plan", "Also,") == (
+        "Where is my order? Also, cancel my plan",
+        25,
+    )
+
+
+def test_that_every_source_intent_maps_to_a_router_label() -> None:
+    assert [router_label(i) for i in ("track_order", "delivery_period", "get_refund", "complaint")] == [
+        "order_status",
+        "order_status",
+        "returns_refunds",
+        "handoff",
+    ]
+    assert router_label("newsletter_subscription") == "other"
+    assert router_label("cancel_order") == "other"
+    assert set(load_model().labels) == {*ROUTER_LABELS, "none"}
+
+
+def test_that_the_artefact_is_small_attributed_and_never_trained_on_the_eval_split() -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert MODEL_PATH.stat().st_size < 2_000_000
+    assert "Bitext" in data["attribution"]
+    if not BITEXT_CSV.exists():
+        pytest.skip(f"labelled data not present at {BITEXT_CSV}")
+    examples = load_examples()
+    assert data["trained_on"]["examples"] == len(in_split(examples, "train", "dev"))
+
+
+def test_that_an_artefact_missing_a_field_is_refused_by_name() -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    del data["none_floor"]
+    with pytest.raises(RouterArtefactError, match="none_floor"):
+        RouterModel(data)

@@ -1,0 +1,139 @@
+"""`route` and `dispatch` without the model: brand mapping, continuity, when the model is asked."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+from langgraph.types import Send
+
+from brands.context import BrandContext
+from graph.state import Intent, TurnState, WorkflowRun
+from graph.workflows.base import new_run
+from nodes.intents import Reading, read_message
+from nodes.route import (
+    continue_waiting,
+    dispatch,
+    handoff_reason,
+    needs_model,
+    route,
+    waiting_workflows,
+    with_model_labels,
+    workflow_for,
+)
+from nodes.router import Segment
+
+
+def run(name: str, status: str = "waiting", turn: int = 1) -> WorkflowRun:
+    return {**new_run(name), "status": status, "turn": turn}  # type: ignore[typeddict-item]
+
+
+def ask(name: str, position: int = 0, confidence: float = 1.0) -> Intent:
+    return Intent(name=name, confidence=confidence, entities={}, position=position)
+
+
+def continued(text: str, waiting: list[str]) -> list[tuple[str, float, int]]:
+    reading = read_message(text)
+    return [
+        (i["name"], i["confidence"], i["position"])
+        for i in continue_waiting(reading, reading.intents, waiting)
+    ]
+
+
+def sends(state: TurnState, brand: str) -> list[tuple[str, object]]:
+    out = dispatch(state, Runtime(context=BrandContext(brand_id=brand)))
+    assert isinstance(out, list)
+    return [(s.node, s.arg) for s in out if isinstance(s, Send)]
+
+
+def test_that_a_brand_runs_only_the_workflows_it_enabled_and_hands_off_the_rest() -> None:
+    acme = ("order_status", "cancel_subscription", "handoff")
+    globex = ("order_status", "handoff")
+    assert workflow_for("cancel_subscription", acme) == ("cancel_subscription", None)
+    assert workflow_for("cancel_subscription", globex) == ("handoff", "not_enabled")
+    assert workflow_for("returns_refunds", acme) == ("handoff", "not_enabled")
+    assert workflow_for("other", acme) == ("handoff", "not_automated")
+    assert workflow_for("handoff", acme) == ("handoff", "customer_asked")
+
+
+def test_that_globex_hands_off_a_cancellation_and_never_runs_it() -> None:
+    state = TurnState(
+        turn=1, clean_text="where is my order 2001 cancel my subscription",
+        intents=[ask("order_status"), ask("cancel_subscription", 23)], runs={},
+    )  # fmt: skip
+    out = sends(state, "globex")
+    assert [node for node, _ in out] == ["order_status", "handoff"]
+    handoff = out[1][1]
+    assert isinstance(handoff, dict)
+    assert [i["name"] for i in handoff["intents"]] == ["cancel_subscription"]
+    assert handoff["reason"] == "not_enabled"
+    assert [node for node, _ in sends(state, "acme")] == ["order_status", "cancel_subscription"]
+
+
+def test_that_a_handoff_run_names_the_customers_wish_only_when_it_is_the_sole_reason() -> None:
+    assert handoff_reason({"customer_asked"}) == "customer_asked"
+    assert handoff_reason({"customer_asked", "not_automated"}) == "not_automated"
+    assert handoff_reason({"not_automated", "not_enabled"}) == "not_enabled"
+
+
+def test_that_the_waiting_workflows_are_a_stack_most_recent_first() -> None:
+    runs = {
+        "order_status": run("order_status", turn=1),
+        "cancel_subscription": run("cancel_subscription", turn=3),
+        "handoff": run("handoff", turn=3),
+        "returns_refunds": run("returns_refunds", "resolved", turn=4),
+    }
+    assert waiting_workflows(runs) == ["cancel_subscription", "order_status"]
+
+
+def test_that_a_waiting_workflow_receives_an_answer_that_asks_nothing() -> None:
+    assert continued("it is #1001", ["order_status"]) == [("order_status", 1.0, 0)]
+    assert continued("yes please", ["cancel_subscription", "order_status"]) == [
+        ("cancel_subscription", 1.0, 0),
+        ("order_status", 1.0, 0),
+    ]
+
+
+def test_that_a_new_ask_beside_an_answer_starts_its_own_workflow_beside_the_waiting_one() -> None:
+    assert continued("yes please, and where is my order 1001?", ["cancel_subscription"]) == [
+        ("cancel_subscription", 1.0, 0),
+        ("order_status", 1.0, 16),
+    ]
+
+
+def test_that_a_new_ask_alone_leaves_the_waiting_workflow_waiting() -> None:
+    assert continued("where is my order 1001?", ["cancel_subscription"]) == [("order_status", 1.0, 0)]
+
+
+def test_that_asking_the_waiting_workflows_thing_again_continues_it_once() -> None:
+    assert continued("cancel my subscription sub_501", ["cancel_subscription"]) == [
+        ("cancel_subscription", 1.0, 0)
+    ]
+
+
+def test_that_the_model_is_asked_only_about_a_doubtful_part_that_could_change_what_runs() -> None:
+    doubtful = read_message("my coffee maker broke")
+    assert needs_model(doubtful, []) is True
+    assert needs_model(doubtful, ["order_status"]) is False  # the waiting workflow takes it as its answer
+    assert needs_model(read_message("where is my order 1001?"), []) is False
+
+
+def test_that_the_models_labels_replace_only_the_doubtful_parts() -> None:
+    text = "where is my order 1001 and my coffee maker broke"
+    sure = Segment("order_status", 0.99, 0, 22, 9.0)
+    doubt = Segment("other", 0.4, 27, len(text), 9.0)
+    reading = Reading(text, [sure, doubt], [ask("order_status"), ask("other", 27, 0.4)], [doubt], None)
+    assert [(i["name"], i["position"]) for i in with_model_labels(reading, ["returns_refunds"])] == [
+        ("order_status", 0),
+        ("returns_refunds", 27),
+    ]
+    assert [(i["name"], i["position"]) for i in with_model_labels(reading, ["other"])] == [
+        ("order_status", 0),
+        ("other", 27),
+    ]
+    assert [i["name"] for i in with_model_labels(reading, [])] == ["order_status"]
+
+
+async def test_that_route_continues_the_waiting_workflow_without_asking_the_model() -> None:
+    state = TurnState(turn=2, clean_text="it is 1002", runs={"order_status": run("order_status")})
+    assert await route(state) == {
+        "intents": [{"name": "order_status", "confidence": 1.0, "entities": {}, "position": 0}]
+    }
