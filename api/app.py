@@ -14,7 +14,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from langgraph.graph.state import CompiledStateGraph
 
-from api import events, reports
+from api import events, metrics, reports
 from api.auth import KeyRing
 from api.deps import Brand, ConversationId, Svc
 from api.schemas import ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse
@@ -47,6 +47,7 @@ def create_app(
     app.state.keys = KeyRing(brands, dev=settings.is_dev)
     app.include_router(events.router)
     app.include_router(reports.router)
+    app.include_router(metrics.router)
 
     @app.middleware("http")
     async def cap_body(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ service and every other conversation carry on.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from checkpoint.factory import Persistence
 from graph.state import Participation, WorkflowRun
 from nodes.billing import segment_of
 from nodes.segments import turn_events
+from tools import metrics
 from tools.sanitiser import clean
 
 log = logging.getLogger(__name__)
@@ -117,7 +119,11 @@ async def run_turn(
             config=brand,
             costs=svc.persistence.costs,
         )
+        started = time.perf_counter()
         response, clean_text = await _guarded_run(svc, ctx, thread, body)
+        metrics.observe_turn(
+            brand.brand_id, time.perf_counter() - started, getattr(response.handoff, "reason", None)
+        )
         await store.finish_turn(thread, brand.brand_id, body.message_id, response.model_dump(), clean_text)
         await _account_turn(svc, brand, conversation_id, body.message_id, response)
         await svc.persistence.prune(thread)

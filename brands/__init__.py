@@ -92,6 +92,32 @@ class CarriersConfig(_Strict):
     """None: carriers without a native account are not tracked at all."""
 
 
+class RetentionOffer(_Strict):
+    """What the brand offers a customer who asks to cancel a subscription, once, before any cancel."""
+
+    text: str = Field(min_length=1, max_length=300)
+    """The offer as the customer reads it, e.g. "50% off your next two deliveries"."""
+    terms: str = Field(default="", max_length=300)
+    """Conditions the customer should know (duration, what happens after)."""
+
+
+class SubscriptionPolicy(_Strict):
+    retention_offer: RetentionOffer | None = None
+    """None: no offer; the cancel still needs the customer's confirmation in a later turn."""
+    cancellation_reason: str = Field(default="Customer asked support to cancel", min_length=1, max_length=255)
+    """The `cancellation_reason` sent to Recharge with every cancel."""
+
+
+class ReturnsPolicy(_Strict):
+    """What the `returns_refunds` workflow may approve in code; anything else is handed off."""
+
+    window_days: int = Field(default=30, ge=0, le=365)
+    """Days from the order's first shipment in which a return is accepted."""
+    refund_cap: Money = Decimal("100")
+    """The largest refund approved without a person, in `currency`."""
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+
 class BrandConfig(_Strict):
     brand_id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
     display_name: str
@@ -99,6 +125,8 @@ class BrandConfig(_Strict):
     workflows: tuple[WorkflowName, ...]
     commerce: CommerceConfig
     carriers: CarriersConfig = CarriersConfig()
+    subscriptions: SubscriptionPolicy = SubscriptionPolicy()
+    returns: ReturnsPolicy = ReturnsPolicy()
     api_key_sha256: tuple[str, ...] = ()
     dev_api_keys: tuple[str, ...] = ()
     price_per_automated_conversation: float = 0.0

@@ -15,7 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from brands.context import BrandContext
 from graph.state import TurnInput, TurnOutput, TurnState
-from graph.workflows import cancel_subscription, handoff, order_status
+from graph.workflows import cancel_subscription, handoff, order_status, returns_refunds
 from nodes.billing import billing
 from nodes.compose import compose
 from nodes.repair import repair
@@ -25,6 +25,7 @@ from nodes.sanitise import sanitise
 WORKFLOWS: Mapping[str, CompiledStateGraph] = {
     "order_status": order_status.graph,
     "cancel_subscription": cancel_subscription.graph,
+    "returns_refunds": returns_refunds.graph,
     "handoff": handoff.graph,
 }
 

@@ -14,6 +14,7 @@ from langgraph.graph.message import REMOVE_ALL_MESSAGES
 
 from checkpoint.repair import heal
 from graph.state import TurnState, WorkflowRun
+from tools import metrics
 
 log = logging.getLogger(__name__)
 
@@ -36,4 +37,5 @@ async def repair(state: TurnState) -> dict[str, Any]:
     if total:
         log.warning("repaired %d dangling tool call(s) at turn %s", total, state.get("turn"))
         update["repairs"] = total
+        metrics.count_repairs(metrics.run_brand(), total)
     return update

@@ -93,15 +93,15 @@ def needs_model(reading: Reading, waiting: Collection[str]) -> bool:
 
 async def ask_model(text: str) -> list[str] | None:
     """The router labels the model reads in `text`; None when the model cannot be used."""
-    model = get_chat_model().with_structured_output(RoutedAsks, method="json_schema")
     try:
+        model = get_chat_model().with_structured_output(RoutedAsks, method="json_schema")
         out = await model.ainvoke(
             [SystemMessage(content=ROUTER_INSTRUCTIONS), HumanMessage(content=text, name="customer")]
         )
+        asks = out if isinstance(out, RoutedAsks) else RoutedAsks.model_validate(out)
     except (APIError, EndpointsError, OutputParserException, ValidationError) as exc:
         log.warning("router model fallback failed (%s); keeping the classifier's reading", type(exc).__name__)
         return None
-    asks = out if isinstance(out, RoutedAsks) else RoutedAsks.model_validate(out)
     return list(dict.fromkeys(label for label in asks.intents if label != NONE))
 
 

@@ -47,7 +47,7 @@ from nodes.router_features import (
 
 SCALE = 1000
 SEED = 20261125
-DEV_PAIRS = 800
+DEV_PAIRS = 1500
 GRID = [(a, p, b) for a in (0.5, 0.75, 1.0) for p in (1.0, 2.0, 3.0) for b in (0.2, 0.3, 0.4, 0.5)]
 """(alpha, penalty, beta) tried on dev."""
 PARAMS = ("alpha", "penalty", "beta", "threshold", "min_margin", "none_floor")
@@ -71,7 +71,7 @@ def fine_classes(examples: Sequence[Example]) -> list[str]:
 
 
 def train_label_model(
-    examples: Sequence[Example], epochs: int = 20, lr: float = 0.2, l2: float = 1e-5, min_count: int = 2
+    examples: Sequence[Example], epochs: int = 20, lr: float = 0.2, l2: float = 1e-4, min_count: int = 2
 ) -> tuple[list[float], dict[str, list[float]]]:
     """Multinomial logistic regression over `span_features` and the fine classes (see `fine_classes`)."""
     classes = fine_classes(examples)

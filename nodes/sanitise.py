@@ -14,6 +14,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 
 from graph.state import Sanitation, TurnState
+from tools import metrics
 from tools.sanitiser import clean
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 async def sanitise(state: TurnState) -> dict[str, Any]:
     cleaned = clean(state["inbound_text"], source="customer")
+    metrics.count_sanitation(metrics.run_brand(), "customer", cleaned)
     report = Sanitation(removed=cleaned.removed, cut=cleaned.cut, flags=list(cleaned.flags))
     if cleaned.flags:  # counts and flag names only: the text itself never goes to a log line
         log.info(

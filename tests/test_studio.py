@@ -41,7 +41,9 @@ ORDER_1001 = (
 )
 SUB_501 = (
     "Subscription sub_501 (Coffee Club): status active, 29.00 every 1 month, next charge 2026-12-01. "
-    "Would you like me to cancel it? Please reply to confirm."
+    "Before you go: we can give you 50% off your next two deliveries if you stay (the discount applies to "
+    "the next two charges, then the usual price resumes; you can cancel any time). Would you like that "
+    "instead, or shall I cancel?"
 )
 
 

@@ -17,6 +17,7 @@ from langchain_core.messages import ToolCall, ToolMessage
 from pydantic import ValidationError
 
 from brands.context import BrandContext
+from tools import metrics
 from tools.errors import ToolError
 from tools.sanitiser import Cleaned, clean
 from tools.spec import ToolResult, ToolSpec
@@ -66,6 +67,7 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
         return _error(call, "the lookup failed unexpectedly")
     text, artifact = (result.text, result.artifact) if isinstance(result, ToolResult) else (result, None)
     content, cleaned = as_data(spec.name, text)
+    metrics.count_sanitation(ctx.brand_id, "tool_result", cleaned)
     sanitation = {"removed": cleaned.removed, "cut": cleaned.cut, "flags": list(cleaned.flags)}
     return ToolMessage(
         content=content,
@@ -87,6 +89,7 @@ async def execute(
         spec = by_name.get(call["name"])
         if spec is None:
             refused += 1
+            metrics.count_refused_tool(ctx.brand_id, workflow, call["name"])
             log.warning("refused tool %r in workflow %s for brand %s", call["name"], workflow, ctx.brand_id)
             messages.append(_error(call, f"tool {call['name']!r} is not available in this workflow"))
             continue

@@ -1,20 +1,47 @@
-"""Subscription tools over the Recharge API."""
+"""Subscription tools over the Recharge API: look one up, cancel one.
+
+The cancel is a write: the workflow's policy guard (`graph/workflows/cancel_subscription.py`)
+decides whether it may run and sets its hidden arguments (the idempotency key and the terms the
+customer confirmed) in code; the model never sees or fills them. The body checks once more that
+the subscription still has the confirmed terms, so a changed price needs a new confirmation.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from brands.context import BrandContext
 from tools.commerce import belongs_to, recharge
-from tools.errors import NotFound
+from tools.errors import NotFound, ToolError
 from tools.http import request_json
-from tools.spec import ToolSpec
+from tools.spec import ToolResult, ToolSpec
+
+SUB_ID = r"\bsub_[A-Za-z0-9]+\b"
 
 
 class SubscriptionArgs(BaseModel):
-    subscription_id: str = Field(pattern=r"\bsub_[A-Za-z0-9]+\b", description="subscription id, e.g. sub_501")
+    subscription_id: str = Field(pattern=SUB_ID, description="subscription id, e.g. sub_501")
+
+
+class CancelArgs(SubscriptionArgs):
+    idempotency_key: SkipJsonSchema[str] = ""
+    """Set by the policy guard from the confirmation; empty means not confirmed."""
+    confirmed_price: SkipJsonSchema[str] = ""
+    confirmed_interval: SkipJsonSchema[str] = ""
+
+
+def terms_of(sub: dict[str, Any]) -> dict[str, str]:
+    """The terms a cancel confirmation is bound to: id, product, price and interval."""
+    return {
+        "subscription_id": str(sub.get("id")),
+        "product": str(sub.get("product_title") or "subscription"),
+        "price": str(sub.get("price")),
+        "interval": f"{sub.get('order_interval_frequency')} {sub.get('order_interval_unit')}",
+        "status": str(sub.get("status")),
+    }
 
 
 def describe_subscription(sub: dict[str, Any]) -> str:
@@ -37,8 +64,32 @@ async def find_subscription(subscription_id: str, ctx: BrandContext) -> dict[str
     return sub
 
 
-async def _get_subscription(args: SubscriptionArgs, ctx: BrandContext) -> str:
-    return describe_subscription(await find_subscription(args.subscription_id, ctx))
+async def _get_subscription(args: SubscriptionArgs, ctx: BrandContext) -> ToolResult:
+    sub = await find_subscription(args.subscription_id, ctx)
+    return ToolResult(describe_subscription(sub), {"subscription": terms_of(sub)})
+
+
+async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResult:
+    if not args.idempotency_key:
+        raise ToolError("the cancellation has not been confirmed by the customer")
+    sub = await find_subscription(args.subscription_id, ctx)
+    now = terms_of(sub)
+    if (now["price"], now["interval"]) != (args.confirmed_price, args.confirmed_interval):
+        raise ToolError(
+            f"the subscription's terms changed since the customer confirmed ({args.confirmed_price} every "
+            f"{args.confirmed_interval}, now {now['price']} every {now['interval']}): a new confirmation is needed"
+        )
+    base, headers = recharge(ctx)
+    body = await request_json(
+        "recharge",
+        "POST",
+        f"{base}/subscriptions/{args.subscription_id}/cancel",
+        headers={**headers, "Idempotency-Key": args.idempotency_key},
+        what=f"subscription {args.subscription_id}",
+        json={"cancellation_reason": ctx.brand.subscriptions.cancellation_reason, "send_email": True},
+    )
+    done = body.get("subscription") or {}
+    return ToolResult(describe_subscription(done), {"subscription": terms_of(done), "cancelled": True})
 
 
 GET_SUBSCRIPTION = ToolSpec(
@@ -46,4 +97,12 @@ GET_SUBSCRIPTION = ToolSpec(
     description="Look up one of the customer's subscriptions by id: product, status, price, next charge.",
     args_schema=SubscriptionArgs,
     body=_get_subscription,
+)
+
+CANCEL_SUBSCRIPTION = ToolSpec(
+    name="cancel_subscription",
+    description="Cancel a subscription. Runs only after the retention offer and the customer's confirmation.",
+    args_schema=CancelArgs,
+    body=_cancel_subscription,
+    writes=True,
 )

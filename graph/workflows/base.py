@@ -9,12 +9,12 @@ by the workflow's own policy function, not by the model.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
 import openai
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolCall, ToolMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.graph.state import CompiledStateGraph
@@ -23,6 +23,8 @@ from langgraph.runtime import Runtime
 from brands.context import BrandContext
 from graph.model import get_chat_model
 from graph.state import MAX_TRANSCRIPT, Intent, RunStatus, WorkflowRun, trim_keeping_pairs
+from graph.workflows.policy import Refusal
+from tools import metrics
 from tools.executor import execute
 from tools.spec import ToolSpec
 
@@ -48,9 +50,48 @@ class Outcome:
     status: RunStatus
     reply: str
     handoff_reason: str | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    """Facts to merge into the run's facts (a policy's memory across turns)."""
 
 
 Decide = Callable[[Sequence[AnyMessage]], Outcome]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a workflow's deterministic step decided before the model runs this turn."""
+
+    calls: tuple[ToolCall, ...] = ()
+    """Tool calls the code makes itself (through the same guard and executor as the model's)."""
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Policy:
+    """Policy in code for a workflow whose actions need run state (offers made, confirmations).
+
+    The defaults do nothing, so a subclass overrides what it needs. `facts` are the run's facts so
+    far (earlier turns, then this turn's step); `turn` the current turn; `ctx` the brand's context.
+    """
+
+    def step(
+        self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
+    ) -> Step:
+        """Read the customer's latest message before any model call; may call tools itself."""
+        del transcript, facts, turn, ctx
+        return Step()
+
+    def guard(
+        self, call: ToolCall, facts: Mapping[str, Any], turn: int, ctx: BrandContext
+    ) -> ToolCall | Refusal:
+        """The call to run (its arguments possibly set by code), or why it is refused."""
+        del facts, turn, ctx
+        return call
+
+    def decide(
+        self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
+    ) -> Outcome:
+        """The run's outcome; `Outcome.facts` is merged into the run's facts."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -60,6 +101,8 @@ class WorkflowSpec:
     tools: tuple[ToolSpec, ...]
     decide: Decide
     max_model_calls: int = 4
+    policy: Policy | None = None
+    """When set, its step runs first, its guard sees every tool call, and it decides (not `decide`)."""
 
 
 class WorkflowInput(TypedDict):
@@ -76,6 +119,9 @@ class WorkflowState(TypedDict, total=False):
     transcript: Annotated[list[AnyMessage], add_messages]
     model_calls: int
     refused: int
+    facts: dict[str, Any]
+    """The run's facts as this turn updates them (policy state); merged into the run at the end."""
+    policy_refusals: int
     runs: dict[str, WorkflowRun]
 
 
@@ -143,18 +189,35 @@ def _lookups(transcript: Sequence[AnyMessage]) -> list[dict[str, Any]]:
 
 
 def _finish(
-    spec: WorkflowSpec, state: WorkflowState, extra: list[AnyMessage], outcome: Outcome | None = None
+    spec: WorkflowSpec,
+    state: WorkflowState,
+    extra: list[AnyMessage],
+    outcome: Outcome | None = None,
+    ctx: BrandContext | None = None,
 ) -> dict[str, Any]:
     transcript = [*state["transcript"], *extra]
-    outcome = outcome or spec.decide(transcript)
+    facts = state.get("facts", state["run"]["facts"])
+    if outcome is None:
+        policy = spec.policy
+        if policy is not None and ctx is not None:
+            outcome = policy.decide(transcript, facts, state["turn"], ctx)
+        else:
+            outcome = spec.decide(transcript)
     prior = state["run"]
+    refusals = prior["facts"].get("policy_refusals", 0) + state.get("policy_refusals", 0)
     run = WorkflowRun(
         name=spec.name,
         status=outcome.status,
         turn=state["turn"],
         transcript=trim_keeping_pairs(transcript, MAX_TRANSCRIPT),
         reply=outcome.reply,
-        facts={**prior["facts"], "intent": state["intent"]["name"], "lookups": _lookups(transcript)},
+        facts={
+            **facts,
+            **outcome.facts,
+            "intent": state["intent"]["name"],
+            "lookups": _lookups(transcript),
+            **({"policy_refusals": refusals} if spec.policy else {}),
+        },
         handoff_reason=outcome.handoff_reason,
         refused_tool_calls=prior["refused_tool_calls"] + state.get("refused", 0),
         version=prior["version"] + 1,
@@ -162,14 +225,62 @@ def _finish(
     return {"runs": {spec.name: run}}
 
 
+def _step(policy: Policy, state: WorkflowState, ctx: BrandContext) -> dict[str, Any]:
+    """Run the policy's deterministic step once per turn, before any model call."""
+    facts = dict(state["run"]["facts"])
+    step = policy.step(state["transcript"], facts, state["turn"], ctx)
+    update: dict[str, Any] = {"facts": {**facts, **step.facts}}
+    if step.calls:
+        update["transcript"] = [AIMessage(content="", tool_calls=list(step.calls))]
+    return update
+
+
+async def _guarded(
+    spec: WorkflowSpec, policy: Policy, state: WorkflowState, calls: Sequence[ToolCall], ctx: BrandContext
+) -> dict[str, Any]:
+    """Execute `calls` after the policy's guard: a refused precondition is an error result, counted."""
+    facts = state.get("facts", {})
+    results: dict[str, ToolMessage] = {}
+    allowed: list[ToolCall] = []
+    for call in calls:
+        verdict = policy.guard(call, facts, state["turn"], ctx)
+        if isinstance(verdict, Refusal):
+            metrics.count_policy_refusal(ctx.brand_id, spec.name, verdict.rule)
+            log.warning(
+                "policy refused %s in workflow %s for brand %s: %s (%s)",
+                call["name"],
+                spec.name,
+                ctx.brand_id,
+                verdict.reason,
+                verdict.rule,
+            )
+            results[call["id"] or ""] = ToolMessage(
+                content=f"Error: refused: {verdict.reason}",
+                tool_call_id=call["id"] or "",
+                name=call["name"],
+                status="error",
+            )
+        else:
+            allowed.append(verdict)
+    done = await execute(allowed, spec.tools, ctx, spec.name)
+    results.update({m.tool_call_id: m for m in done.messages})
+    return {
+        "transcript": [results[c["id"] or ""] for c in calls],
+        "refused": state.get("refused", 0) + done.refused,
+        "policy_refusals": state.get("policy_refusals", 0) + len(calls) - len(allowed),
+    }
+
+
 def build_workflow(spec: WorkflowSpec) -> CompiledStateGraph:
     """Compile `spec` into a subgraph: agent <-> tools; the agent's last step writes the run."""
     tools_schema = [t.as_openai_tool() for t in spec.tools]
 
     async def agent(state: WorkflowState, runtime: Runtime[BrandContext]) -> dict[str, Any]:
+        if spec.policy is not None and "facts" not in state:
+            return _step(spec.policy, state, runtime.context)
         calls = state.get("model_calls", 0)
         if calls >= spec.max_model_calls:
-            return _finish(spec, state, [])
+            return _finish(spec, state, [], ctx=runtime.context)
         model = get_chat_model().bind_tools(tools_schema)
         history = trim_keeping_pairs(state["transcript"], MAX_TRANSCRIPT)
         try:
@@ -180,18 +291,25 @@ def build_workflow(spec: WorkflowSpec) -> CompiledStateGraph:
             )
             down = Outcome("handed_off", MODEL_DOWN_REPLY, "model_unavailable")
             return {**_finish(spec, state, [], down), "model_calls": calls + 1}
+        metrics.count_model_call(runtime.context.brand_id, spec.name, ai)
         if isinstance(ai, AIMessage) and ai.tool_calls:
             return {"transcript": [ai], "model_calls": calls + 1}
-        return {**_finish(spec, state, [ai]), "transcript": [ai], "model_calls": calls + 1}
+        done = _finish(spec, state, [ai], ctx=runtime.context)
+        return {**done, "transcript": [ai], "model_calls": calls + 1}
 
     async def tools(state: WorkflowState, runtime: Runtime[BrandContext]) -> dict[str, Any]:
         ai = state["transcript"][-1]
         calls = ai.tool_calls if isinstance(ai, AIMessage) else []
-        done = await execute(calls, spec.tools, runtime.context, spec.name)
-        return {"transcript": done.messages, "refused": state.get("refused", 0) + done.refused}
+        if spec.policy is None:
+            done = await execute(calls, spec.tools, runtime.context, spec.name)
+            return {"transcript": done.messages, "refused": state.get("refused", 0) + done.refused}
+        return await _guarded(spec, spec.policy, state, calls, runtime.context)
 
     def after_agent(state: WorkflowState) -> str:
-        return END if "runs" in state else "tools"
+        if "runs" in state:
+            return END
+        last = state["transcript"][-1]
+        return "tools" if isinstance(last, AIMessage) and last.tool_calls else "agent"
 
     builder = StateGraph(
         WorkflowState, context_schema=BrandContext, input_schema=WorkflowInput, output_schema=WorkflowOutput
@@ -199,6 +317,6 @@ def build_workflow(spec: WorkflowSpec) -> CompiledStateGraph:
     builder.add_node("agent", agent)
     builder.add_node("tools", tools)
     builder.add_edge(START, "agent")
-    builder.add_conditional_edges("agent", after_agent, ["tools", END])
+    builder.add_conditional_edges("agent", after_agent, ["tools", "agent", END])
     builder.add_edge("tools", "agent")
     return builder.compile(name=spec.name)

@@ -110,9 +110,12 @@ def test_that_asking_the_waiting_workflows_thing_again_continues_it_once() -> No
 
 
 def test_that_the_model_is_asked_only_about_a_doubtful_part_that_could_change_what_runs() -> None:
-    doubtful = read_message("my coffee maker broke")
-    assert needs_model(doubtful, []) is True
-    assert needs_model(doubtful, ["order_status"]) is False  # the waiting workflow takes it as its answer
+    doubtful_answer = read_message("the coffee maker broke")
+    assert [(s.label, round(s.confidence, 2)) for s in doubtful_answer.uncertain] == [("none", 0.62)]
+    assert needs_model(doubtful_answer, []) is True
+    assert needs_model(doubtful_answer, ["order_status"]) is False  # the waiting workflow takes it
+    doubtful_ask = read_message("my coffee maker broke")
+    assert needs_model(doubtful_ask, ["order_status"]) is True  # a new ask beside the waiting one
     assert needs_model(read_message("where is my order 1001?"), []) is False
 
 
