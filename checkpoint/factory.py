@@ -47,8 +47,13 @@ class Persistence:
     ledger: Ledger = field(init=False)
     """The billing ledger (`checkpoint/ledger.py`), on the same database."""
 
+    lock_slots: asyncio.Semaphore = field(init=False)
+    """Turns that may hold a lock connection at once: half the pool, so the turns' own queries always
+    find a connection (a lock per connection for every pooled connection deadlocked at 10 turns)."""
+
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.db)
+        self.lock_slots = asyncio.Semaphore(max(1, (self.pool.max_size if self.pool else 2) // 2))
 
     @asynccontextmanager
     async def thread_lock(self, thread_id: str) -> AsyncIterator[None]:
@@ -59,7 +64,7 @@ class Persistence:
         if self.pool is None:
             yield
             return
-        async with self.pool.connection() as conn:
+        async with self.lock_slots, self.pool.connection() as conn:
             await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (thread_id,))
             try:
                 yield

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.state import Intent
-from nodes.router import RouterModel, Segment, load_model
-from nodes.router_corpus import NONE
+from nodes.router import NONE, RouterModel, Segment, load_model
 from nodes.router_features import tokenize
 
 ENTITY_PATTERNS: dict[str, re.Pattern[str]] = {

@@ -31,7 +31,7 @@ from graph.model import get_chat_model
 from graph.state import Intent, TurnState, WorkflowRun
 from graph.workflows.base import new_run
 from nodes.intents import Reading, entities_in, probability_of, read_message
-from nodes.router_corpus import NONE
+from nodes.router import NONE
 from nodes.segments import nothing_to_answer
 from tools.endpoints import EndpointsError
 

@@ -1,11 +1,13 @@
 """Train the router offline and write `nodes/router_model.json`: `python -m nodes.router_train`.
 
-Two models, both multinomial/binary logistic regression by plain SGD, in pure Python:
-- the label model over `router_corpus.CLASSES`, on single-ask examples of the train split;
-- the cut model, on two-ask messages composed from train examples (connector and bare joins),
-  every other possible cut of those messages and of single asks being a negative.
-Then the segmentation's weights (alpha, penalty) and the model-fallback threshold are chosen on
-the dev split. The eval split is never read here.
+Two models, both logistic regression by plain SGD, in pure Python:
+- the label model over the source intents (`fine_classes`), summed per router label at run time;
+- the cut model, on two-ask messages composed from training examples (connector and bare joins),
+  every other possible cut of those messages and of single asks being a negative; it also reads
+  the label model's view of the words either side of a cut.
+Both are trained on the train split; the segmentation's weights (alpha, penalty, beta) are chosen
+on the dev split; then both are trained again on train + dev. The eval split is never read here.
+The fallback threshold, margin and `none` floor are fixed constants (docs/routing.md).
 
 The artefact is a "Result" under CDLA-Sharing-1.0 (weights learned from the Bitext sample data,
 attributed in the file), not the data itself.

@@ -68,3 +68,25 @@ def test_that_twenty_concurrent_messages_over_two_processes_are_answered_in_orde
     assert [m["author"] for m in log] == ["customer", "ai"] * MESSAGES
     asked = [m["text"] for m in log if m["author"] == "customer"]
     assert asked == [f"where is my order 1001? (asking {n})" for n in range(MESSAGES)]
+
+
+async def _one_turn_each(url: str, conversations: list[str]) -> list[int]:
+    async with httpx.AsyncClient(timeout=60) as client:
+
+        async def send(conversation: str) -> int:
+            body = {"message_id": "m1", "text": "where is my order 1001?", "customer": ALICE}
+            response = await client.post(
+                f"{url}/v1/conversations/{conversation}/messages", json=body, headers=ACME
+            )
+            return response.status_code
+
+        return await asyncio.gather(*(send(c) for c in conversations))
+
+
+def test_that_more_concurrent_conversations_than_pooled_connections_all_get_answered(
+    two_apis: list[str],
+) -> None:
+    # Each turn holds a lock connection and needs another for its work: 12 turns over a pool of 10
+    # once deadlocked until every turn failed.
+    conversations = [new_conversation() for _ in range(12)]
+    assert asyncio.run(_one_turn_each(two_apis[0], conversations)) == [200] * 12
