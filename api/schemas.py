@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 
 
+def _no_nul(value: str) -> str:
+    # The raw text is kept for audit, and PostgreSQL text cannot hold U+0000: refuse it at the door
+    # with a reason rather than fail the turn after the message was accepted.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (U+0000) characters")
+    return value
+
+
+StoredText = Annotated[str, AfterValidator(_no_nul)]
+"""A string we store as received: anything but NUL."""
+
+
 class Customer(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1, max_length=128)
+    id: StoredText = Field(min_length=1, max_length=128)
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
 
 
 class InboundMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
     message_id: str = Field(pattern=ID_PATTERN)
-    text: str = Field(min_length=1, max_length=20_000)
+    text: StoredText = Field(min_length=1, max_length=20_000)
     customer: Customer
 
 
@@ -74,9 +86,9 @@ class ConversationEventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     event_id: str = Field(pattern=ID_PATTERN)
     type: EventType
-    author: str | None = Field(default=None, max_length=128)
+    author: StoredText | None = Field(default=None, max_length=128)
     """The human agent (helpdesk user id or name); kept for audit, never shown to a model."""
-    text: str | None = Field(default=None, max_length=20_000)
+    text: StoredText | None = Field(default=None, max_length=20_000)
     """A human reply's text (sanitised, then shown with author `human`); ignored for other types."""
 
 

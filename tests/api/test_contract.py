@@ -68,3 +68,9 @@ def test_that_the_same_message_id_with_other_text_is_409(client: TestClient) -> 
 
 def test_that_healthz_answers(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_that_a_nul_character_is_422_with_a_reason_not_a_failed_turn(client: TestClient) -> None:
+    response = _post(client, new_conversation(), _body(text="where is\x00 my order 1001?"), ACME)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "Value error, must not contain NUL (U+0000) characters"

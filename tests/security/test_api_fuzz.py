@@ -162,4 +162,7 @@ def test_that_any_text_from_any_customer_id_gets_an_answered_turn(
         "/v1/conversations/fuzz-turns/messages", json=body, headers={"Authorization": ACME_KEY}
     )
     check(response, "POST messages (valid)")
-    assert response.status_code in (200, 409), response.text  # 409: hypothesis reused a message_id
+    if "\x00" in text + customer_id:  # PostgreSQL cannot store NUL: refused at the door with a reason
+        assert response.status_code == 422, response.text
+    else:
+        assert response.status_code in (200, 409), response.text  # 409: hypothesis reused a message_id
