@@ -9,6 +9,7 @@ by the workflow's own policy function, not by the model.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
@@ -66,7 +67,7 @@ class Step:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-class Policy:
+class Policy(ABC):
     """Policy in code for a workflow whose actions need run state (offers made, confirmations).
 
     The defaults do nothing, so a subclass overrides what it needs. `facts` are the run's facts so
@@ -87,11 +88,11 @@ class Policy:
         del facts, turn, ctx
         return call
 
+    @abstractmethod
     def decide(
         self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
     ) -> Outcome:
         """The run's outcome; `Outcome.facts` is merged into the run's facts."""
-        raise NotImplementedError
 
 
 @dataclass(frozen=True)
