@@ -15,7 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from brands.context import BrandContext
 from graph.state import TurnInput, TurnOutput, TurnState
-from graph.workflows import cancel_subscription, handoff, order_status, returns_refunds
+from graph.workflows import address_change, cancel_subscription, handoff, order_status, returns_refunds
 from nodes.billing import billing
 from nodes.compose import compose
 from nodes.repair import repair
@@ -26,6 +26,7 @@ WORKFLOWS: Mapping[str, CompiledStateGraph] = {
     "order_status": order_status.graph,
     "cancel_subscription": cancel_subscription.graph,
     "returns_refunds": returns_refunds.graph,
+    "address_change": address_change.graph,
     "handoff": handoff.graph,
 }
 

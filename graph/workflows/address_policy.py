@@ -1,0 +1,197 @@
+"""Pure policy for `address_change`: may this order's address change, to this address, now?
+
+No I/O, clock or randomness: every input is an argument, so these are property-tested
+(tests/workflows/test_address_policy.py). Invariant guarded here (ARCHITECTURE, scoped tools): the
+address write runs only when, in code, (a) the order is the customer's and not fulfilled, (b) every
+field of the new address was written by the customer (never taken from tool data), and (c) the
+customer confirmed, in a later turn than we asked, this exact order and this exact address.
+
+An order here is the summary `tools.addresses.order_summary` builds (`order_id`, `order_number`,
+`fulfillment_status`, `cancelled_at`, `fulfillments`, `shipping_address`); an address is a dict of
+Shopify's fields (`ADDRESS_FIELDS`); a recorded ask or confirmation is `{"order_id", "order_number",
+"address", "turn"}`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from graph.workflows.policy import Refusal, read_confirmation
+from tools.addresses import clean_address
+
+REQUIRED_FIELDS = ("address1", "city", "zip")
+
+FulfilmentRule = Literal["order_cancelled", "already_fulfilled", "partially_fulfilled"]
+AddressRule = Literal["address_incomplete", "address_not_from_customer"]
+WriteRule = Literal["order_not_eligible", "not_confirmed", "confirmed_other_order", "confirmed_other_address"]
+
+_ORDER_NUMBER = re.compile(r"(?:order|#)\s*(?:number|no\.?)?\s*#?\s*(\d{4,10})\b", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^\s*#?(\d{4,10})\s*[.!]?\s*$")
+_UNIT = r"(?:apt|apartment|suite|ste|unit|floor|fl|flat|#)\.?\s*[A-Za-z0-9-]+"
+_ONE_LINE = re.compile(
+    r"(?P<address1>\b\d{1,6}[A-Za-z]?(?:\s+(?!\d+\b)[A-Za-z0-9.'-]+){1,6}?)"
+    rf"(?:\s*,\s*(?P<address2>{_UNIT}))?"
+    r"\s*,\s*(?P<city>[A-Za-z][A-Za-z.' -]*?[A-Za-z.])"
+    r"\s*,?\s+(?P<province_code>[A-Za-z]{2})"
+    r"\s+(?P<zip>\d{5}(?:-\d{4})?)\b"
+    r"(?:\s*,?\s*(?P<country>USA|US|United States(?: of America)?)\b)?",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"[^\w#-]+")
+COUNTRY_NAMES = {"US": ("US", "USA", "U.S.", "U.S.A.", "United States", "United States of America")}
+"""How a customer may write a country whose code the address carries."""
+
+
+def named_orders(text: str) -> list[str]:
+    """The order numbers the text names ("order 1002", "#1002"), in order, without repeats."""
+    return list(dict.fromkeys(_ORDER_NUMBER.findall(text)))
+
+
+def bare_order_number(text: str) -> str | None:
+    """The order number when the whole text is one ("1002", "#1002."), else None."""
+    found = _BARE_NUMBER.match(text)
+    return found.group(1) if found else None
+
+
+def read_address(text: str) -> dict[str, str] | None:
+    """The one-line US address the customer wrote ("500 Oak Road, Springfield, IL 62704"), or None.
+
+    Code reads this common shape itself; any other shape is left to the model's proposal, which
+    must pass `address_refusal` all the same.
+    """
+    found = _ONE_LINE.search(text)
+    if found is None:
+        return None
+    parts = found.groupdict()
+    address = {
+        "address1": " ".join(parts["address1"].split()),
+        "address2": parts["address2"] or "",
+        "city": " ".join(parts["city"].split()),
+        "province_code": parts["province_code"].upper(),
+        "zip": parts["zip"],
+    }
+    if parts["country"]:
+        address["country_code"] = "US"
+    return address
+
+
+def fulfilment_refusal(order: Mapping[str, Any]) -> FulfilmentRule | None:
+    """Why the order's address can no longer change, or None while nothing of it has shipped."""
+    if order.get("cancelled_at"):
+        return "order_cancelled"
+    status = order.get("fulfillment_status")
+    live = [
+        f for f in order.get("fulfillments") or [] if f.get("status") not in ("cancelled", "error", "failure")
+    ]
+    if status == "partial":
+        return "partially_fulfilled"
+    if status is not None or live:
+        return "already_fulfilled"
+    return None
+
+
+def _words(text: str) -> str:
+    return f" {_SEPARATORS.sub(' ', text.casefold()).strip()} "
+
+
+def written_by_customer(value: str, customer_texts: Sequence[str]) -> bool:
+    """True when `value` appears, as whole words (case and punctuation aside), in a customer text."""
+    needle = _words(value)
+    return bool(needle.strip()) and any(needle in _words(text) for text in customer_texts)
+
+
+def address_refusal(address: Mapping[str, Any], customer_texts: Sequence[str]) -> Refusal | None:
+    """Why `address` may not be proposed to the customer, or None when every field is theirs.
+
+    Every field given must appear in what the customer wrote; a street, city and ZIP are needed.
+    """
+    fields = clean_address(address)
+    missing = [f for f in REQUIRED_FIELDS if f not in fields]
+    if missing:
+        return Refusal("address_incomplete", f"the new address lacks {', '.join(missing)}")
+    foreign = [
+        f
+        for f, v in fields.items()
+        if not any(
+            written_by_customer(w, customer_texts)
+            for w in (COUNTRY_NAMES.get(v.upper(), (v,)) if f == "country_code" else (v,))
+        )
+    ]
+    if foreign:
+        return Refusal(
+            "address_not_from_customer",
+            f"the {', '.join(foreign)} of the new address did not come from the customer's own messages",
+        )
+    return None
+
+
+def same_address(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """True when `a` and `b` are the same address, case and spacing aside."""
+    return {k: v.casefold() for k, v in clean_address(a).items()} == {
+        k: v.casefold() for k, v in clean_address(b).items()
+    }
+
+
+def confirms(text: str, asked: Mapping[str, Any] | None, turn: int) -> bool:
+    """True when `text`, in `turn`, confirms the change we asked about in an earlier turn.
+
+    A yes that names another order or gives another address confirms nothing: it needs a new ask.
+    """
+    if asked is None or int(asked.get("turn", turn)) >= turn:
+        return False
+    named = named_orders(text)
+    if named and str(asked.get("order_number")) not in named:
+        return False
+    given = read_address(text)
+    if given is not None and not same_address(given, asked.get("address") or {}):
+        return False
+    return read_confirmation(text) == "yes"
+
+
+def write_refusal(order_number: str, facts: Mapping[str, Any], turn: int) -> Refusal | None:
+    """Why writing a new address on `order_number` in `turn` is refused, or None when policy allows it.
+
+    Allowed only for an order looked up as this customer's and unfulfilled, when the customer
+    confirmed, in a later turn than we asked, this order at the address we asked about.
+    """
+    confirmed = facts.get("confirmed")
+    if not confirmed or int(confirmed["turn"]) != turn:  # a yes is used in the turn it is given
+        return Refusal(
+            "not_confirmed", f"the customer has not confirmed the new address for order {order_number}"
+        )
+    if str(confirmed.get("order_number")) != order_number:
+        return Refusal(
+            "confirmed_other_order",
+            f"the customer confirmed a change to order {confirmed.get('order_number')}, not {order_number}: "
+            "a new confirmation is needed",
+        )
+    order = facts.get("order")
+    if not order or str(order.get("order_number")) != order_number or fulfilment_refusal(order):
+        return Refusal(
+            "order_not_eligible",
+            f"order {order_number} has not been checked as this customer's unfulfilled order",
+        )
+    asked = facts.get("asked")
+    if (
+        not asked
+        or str(asked.get("order_number")) != order_number
+        or not same_address(asked.get("address") or {}, confirmed.get("address") or {})
+        or int(confirmed["turn"]) <= int(asked["turn"])
+    ):
+        return Refusal(
+            "confirmed_other_address",
+            f"the customer has not confirmed the address we asked about for order {order_number}",
+        )
+    return None
+
+
+def idempotency_key(brand_id: str, conversation_id: str, order_id: str, address: Mapping[str, Any]) -> str:
+    """The write's Idempotency-Key: the same conversation, order and address always give the same key
+    (a retry never writes twice); another brand, conversation, order or address gives another."""
+    bound = {k: v.casefold() for k, v in clean_address(address).items()}
+    raw = json.dumps([brand_id, conversation_id, str(order_id), bound], sort_keys=True)
+    return f"address-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
