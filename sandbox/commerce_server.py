@@ -5,6 +5,8 @@
 
 - Shopify Admin REST 2024-10: `GET /shops/{shop}/admin/api/2024-10/orders.json`,
   `.../orders/{id}.json`, `.../orders/{id}/fulfillments.json`; header `X-Shopify-Access-Token`.
+  Writes: `PUT .../orders/{id}.json` (shipping address), `POST .../orders/{id}/refunds.json` (and
+  `refunds/calculate.json`, `GET` refunds and transactions), each honouring `Idempotency-Key`.
 - Recharge 2021-11: `GET /shops/{shop}/recharge/subscriptions[/{id}]`,
   `POST .../subscriptions/{id}/cancel`; header `X-Recharge-Access-Token`.
 - `/_admin/`: state, recorded requests, planted notes, modes, reset (see sandbox/README.md).
@@ -21,7 +23,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sandbox.commerce import admin, recharge, shopify
+from sandbox.commerce import admin, recharge, shopify, shopify_orders_write, shopify_refunds
 from sandbox.commerce.access import errors_body, validation_errors_body
 from sandbox.commerce.gate import ApiGate
 from sandbox.commerce.store import Clock, CommerceStore, System
@@ -68,6 +70,8 @@ def create_app(tokens: Mapping[str, str] | None = None, *, clock: Clock = utc_no
     app.add_exception_handler(StarletteHTTPException, errors_body)  # type: ignore[arg-type]  # narrower exc type
     app.add_exception_handler(RequestValidationError, validation_errors_body)  # type: ignore[arg-type]  # same
     app.include_router(shopify.router)
+    app.include_router(shopify_orders_write.router)
+    app.include_router(shopify_refunds.router)
     app.include_router(recharge.router)
     app.include_router(admin.router)
     app.add_middleware(ApiGate, store=store)

@@ -1,16 +1,31 @@
-"""Return and refund tools over the Shopify Admin REST API: the facts a return decision needs.
+"""Return and refund tools over the Shopify Admin REST API: the facts a return needs, and the refund.
 
-Read only: the sandbox store has no refund endpoint yet, so the workflow decides eligibility in
-code (`graph/workflows/policy.py`) and hands off what it cannot approve; no refund is written.
+`get_order_for_return` reads the order (total, payment, first shipment). `issue_refund` is a
+write: the workflow's policy guard (`graph/workflows/returns_refunds.py`) decides whether it may
+run and sets its hidden arguments (the confirmed amount and the idempotency key) in code; the
+model never sees or fills them. The body checks the live order once more: still paid in full, its
+total and the store's calculated refund still the confirmed amount (else a new confirmation is
+needed). Then it writes the refund of every line and the shipping (`refunds/calculate.json`, then
+`refunds.json` with the `Idempotency-Key`, so a retried request never refunds twice).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
+
 from brands.context import BrandContext
+from tools.commerce import shopify
+from tools.errors import ToolError
+from tools.http import request_json
 from tools.orders import OrderArgs, describe_order, find_order
 from tools.spec import ToolResult, ToolSpec
+
+MONEY = r"\b\d{1,7}\.\d{2}\b"
+REFUND_NOTE = "Return within policy, confirmed by the customer in support chat"
 
 
 def return_facts(order: dict[str, Any]) -> dict[str, Any]:
@@ -27,7 +42,97 @@ def return_facts(order: dict[str, Any]) -> dict[str, Any]:
 
 async def _get_order_for_return(args: OrderArgs, ctx: BrandContext) -> ToolResult:
     order = await find_order(args.order_number, ctx)
-    return ToolResult(describe_order(order), {"order": return_facts(order)})
+    text = f"{describe_order(order)} Order total {order.get('total_price')} {order.get('currency')}."
+    return ToolResult(text, {"order": return_facts(order)})
+
+
+class RefundArgs(OrderArgs):
+    amount: str | None = Field(default=None, pattern=MONEY, description="refund amount, e.g. 61.00")
+    """What the model may say; the guard refuses any amount but the confirmed one, then sets it."""
+    idempotency_key: SkipJsonSchema[str] = ""
+    """Set by the policy guard from the confirmation; empty means not confirmed."""
+
+
+def refund_lines(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every line item in full, returned to stock: the refund of a whole-order return."""
+    return [
+        {"line_item_id": item["id"], "quantity": item["quantity"], "restock_type": "return"}
+        for item in order.get("line_items") or []
+    ]
+
+
+async def calculate_refund(order: dict[str, Any], ctx: BrandContext) -> dict[str, Any]:
+    """The store's suggested refund of the whole order (lines and shipping); nothing is written."""
+    base, headers = shopify(ctx)
+    body = await request_json(
+        "shopify",
+        "POST",
+        f"{base}/orders/{order['id']}/refunds/calculate.json",
+        headers=headers,
+        what=f"order {order['name']}",
+        json={"refund": {"shipping": {"full_refund": True}, "refund_line_items": refund_lines(order)}},
+    )
+    refund: dict[str, Any] = body.get("refund") or {}
+    return refund
+
+
+def _changed(order: str, confirmed: str, now: str) -> ToolError:
+    return ToolError(
+        f"the refundable amount of order {order} changed since the customer confirmed ({confirmed}, "
+        f"now {now}): a new confirmation is needed"
+    )
+
+
+async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
+    if not args.idempotency_key or args.amount is None:
+        raise ToolError("the refund has not been confirmed by the customer")
+    order = await find_order(args.order_number, ctx)
+    name, amount = str(order["name"]), Decimal(args.amount)
+    if order.get("financial_status") != "paid":
+        raise ToolError(
+            f"order {name} is {order.get('financial_status')}, not paid: it is not refunded again"
+        )
+    if Decimal(str(order.get("total_price"))) != amount:
+        raise _changed(name, args.amount, str(order.get("total_price")))
+    suggested = await calculate_refund(order, ctx)
+    sent = [t for t in suggested.get("transactions") or [] if t.get("kind") == "suggested_refund"]
+    if sum((Decimal(str(t["amount"])) for t in sent), Decimal(0)) != amount:
+        raise _changed(name, args.amount, ", ".join(str(t["amount"]) for t in sent) or "nothing")
+    base, headers = shopify(ctx)
+    body = await request_json(
+        "shopify",
+        "POST",
+        f"{base}/orders/{order['id']}/refunds.json",
+        headers={**headers, "Idempotency-Key": args.idempotency_key},
+        what=f"order {name}",
+        json={
+            "refund": {
+                "currency": order["currency"],
+                "notify": True,
+                "note": REFUND_NOTE,
+                "shipping": {"full_refund": True},
+                "refund_line_items": refund_lines(order),
+                "transactions": [
+                    {
+                        "parent_id": t["parent_id"],
+                        "amount": t["amount"],
+                        "kind": "refund",
+                        "gateway": t["gateway"],
+                    }
+                    for t in sent
+                ],
+            }
+        },
+    )
+    refund = body.get("refund") or {}
+    total = sum((Decimal(str(t["amount"])) for t in refund.get("transactions") or []), Decimal(0))
+    done = {
+        "order": name,
+        "amount": f"{total:.2f}",
+        "currency": order["currency"],
+        "refund_id": refund.get("id"),
+    }
+    return ToolResult(f"Refunded {done['amount']} {done['currency']} for order {name}.", {"refund": done})
 
 
 GET_ORDER_FOR_RETURN = ToolSpec(
@@ -35,4 +140,12 @@ GET_ORDER_FOR_RETURN = ToolSpec(
     description="Look up one of the customer's orders by number for a return or refund: total, payment, shipping date.",
     args_schema=OrderArgs,
     body=_get_order_for_return,
+)
+
+ISSUE_REFUND = ToolSpec(
+    name="issue_refund",
+    description="Refund a returned order in full. Runs only after the customer confirmed this order and amount.",
+    args_schema=RefundArgs,
+    body=_issue_refund,
+    writes=True,
 )

@@ -1,4 +1,5 @@
-"""Pure policy for the action workflows: a customer's yes or no, a bound confirmation, return eligibility.
+"""Pure policy for the action workflows: a customer's yes or no, a bound confirmation, return
+eligibility and the refund's preconditions.
 
 No I/O, clock or randomness: every input is an argument, so these are property-tested
 (tests/workflows/test_policy.py). Invariant guarded here (ARCHITECTURE, scoped tools): a
@@ -6,6 +7,7 @@ policy-bearing write runs only when its preconditions hold in code, whatever the
 
 Terms are the plain dicts `tools.subscriptions.terms_of` builds (`subscription_id`, `product`,
 `price`, `interval`, `status`); a recorded step (offer, ask, confirmation) is terms plus `turn`.
+Refund steps are an order's return facts plus `amount` and `turn` (see "Refunds" below).
 """
 
 from __future__ import annotations
@@ -160,3 +162,152 @@ def return_refusal(
     if Decimal(str(order.get("total"))) > cap:
         return "above_refund_cap"
     return None
+
+
+# Refunds (`graph/workflows/returns_refunds.py`). A refund ask, confirmation or write is the order's
+# return facts (`tools.returns.return_facts`: `order` "#1001", `total`, `currency`,
+# `financial_status`, `shipped_at`) plus `amount` (what we refund: the order's total) and `turn`.
+
+RefundRule = Literal[
+    ReturnRefusal, "not_confirmed", "confirmed_other_order", "confirmed_other_amount", "invalid_amount"
+]
+REFUND_BOUND = ("order", "amount", "currency")
+"""What a refund confirmation is bound to: another order or amount needs a new confirmation."""
+
+_ORDER_NUMBER = re.compile(r"(?<![\d.])#?\b(\d{4,10})\b(?!\.\d)")
+_AMOUNT = re.compile(r"(?<![\d.])(\d{1,7}(?:\.\d{2}))\b(?!\.\d)")
+_REFUND_YES = re.compile(
+    r"\b(refund (it|me|that|the|order)|please refund|issue (it|the refund))\b", re.IGNORECASE
+)
+
+RETURN_REASONS: Mapping[str, str] = {
+    "not_shipped": "order {order} has not shipped, so it is not a return",
+    "already_refunded": "order {order} has already been refunded",
+    "currency_not_covered": "order {order} was paid in a currency that is not refunded automatically",
+    "outside_return_window": "order {order} shipped more than {days} days ago, outside the return window",
+    "above_refund_cap": "a refund of {amount} is above the brand's refund cap of {cap}",
+}
+
+
+def named_orders(text: str) -> set[str]:
+    """The order numbers the text names, as Shopify names orders ("#1001"); amounts are not orders."""
+    return {f"#{n}" for n in _ORDER_NUMBER.findall(text)}
+
+
+def named_amounts(text: str) -> set[Decimal]:
+    """The money amounts (two decimals) the text names."""
+    return {Decimal(a) for a in _AMOUNT.findall(text)}
+
+
+def as_amount(value: object) -> Decimal | None:
+    """`value` as a finite money amount, else None (a model may send anything)."""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def read_refund_answer(text: str) -> Answer:
+    """The customer's answer to "shall I refund it?": a yes (or "refund it"), a no, or unclear."""
+    said_no = bool(_NO.search(text) or _CANCEL.search(text))
+    said_yes = bool(_YES.search(text) or (_REFUND_YES.search(text) and not said_no))  # "don't refund it"
+    if said_yes and not said_no:
+        return "yes"
+    if said_no and not said_yes:
+        return "no"
+    return "unclear"
+
+
+def confirms_refund(text: str, asked: Mapping[str, Any] | None, turn: int) -> bool:
+    """True when `text`, in `turn`, confirms the refund we asked about in an earlier turn.
+
+    A yes that names only other orders, or only other amounts, confirms nothing: a changed order
+    or amount needs a new ask.
+    """
+    if asked is None or int(asked.get("turn", turn)) >= turn:
+        return False
+    orders = named_orders(text)
+    if orders and asked.get("order") not in orders:
+        return False
+    amounts = named_amounts(text)
+    if amounts and as_amount(asked.get("amount")) not in amounts:
+        return False
+    return read_refund_answer(text) == "yes"
+
+
+def same_refund(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """True when `a` and `b` agree on everything a refund confirmation is bound to."""
+    return all(str(a.get(k)) == str(b.get(k)) for k in REFUND_BOUND)
+
+
+def _return_rule(
+    order: Mapping[str, Any], now: datetime, window_days: int, cap: Decimal, currency: str
+) -> Refusal | None:
+    rule = return_refusal(order, now, window_days, cap, currency)
+    if rule is None:
+        return None
+    what = {
+        "order": order.get("order"),
+        "days": window_days,
+        "amount": order.get("total"),
+        "cap": f"{cap} {currency}",
+    }
+    return Refusal(rule, RETURN_REASONS[rule].format(**what))
+
+
+def refund_refusal(
+    order: str,
+    amount: object,
+    facts: Mapping[str, Any],
+    turn: int,
+    now: datetime,
+    window_days: int,
+    cap: Decimal,
+    currency: str,
+) -> Refusal | None:
+    """Why refunding `order` ("#1001") by `amount` (None: the confirmed one) in `turn` is refused.
+
+    Allowed only when the order is not refunded yet in this run, the amount is within `cap`, the
+    order's facts (the latest lookup of an earlier turn, and the confirmed ones) pass
+    `return_refusal` at `now`, and the customer confirmed, in a later turn than we asked, this
+    order at this amount.
+    """
+    if order in (facts.get("refunded") or {}):
+        return Refusal("already_refunded", RETURN_REASONS["already_refunded"].format(order=order))
+    wanted = None if amount is None else as_amount(amount)
+    if amount is not None and wanted is None:
+        return Refusal("invalid_amount", f"{str(amount)[:20]!r} is not an amount")
+    if wanted is not None and wanted > cap:
+        reason = RETURN_REASONS["above_refund_cap"].format(
+            amount=f"{wanted} {currency}", cap=f"{cap} {currency}"
+        )
+        return Refusal("above_refund_cap", reason)
+    known = (facts.get("orders") or {}).get(order)
+    refused = _return_rule(known, now, window_days, cap, currency) if known else None
+    if refused is not None:
+        return refused
+    asked, confirmed = facts.get("asked"), facts.get("confirmed")
+    if not asked or not confirmed or int(confirmed["turn"]) <= int(asked["turn"]):
+        return Refusal("not_confirmed", f"the customer has not confirmed refunding order {order}")
+    if confirmed.get("order") != order:
+        return Refusal(
+            "confirmed_other_order",
+            f"the customer confirmed refunding order {confirmed.get('order')}, not {order}: "
+            "a new confirmation is needed",
+        )
+    if not same_refund(asked, confirmed) or (wanted is not None and wanted != as_amount(confirmed["amount"])):
+        return Refusal(
+            "confirmed_other_amount",
+            f"the customer confirmed a refund of {confirmed.get('amount')} {confirmed.get('currency')} for "
+            f"order {order}, not {amount}: a new confirmation is needed",
+        )
+    return _return_rule(confirmed, now, window_days, cap, currency)
+
+
+def refund_idempotency_key(brand_id: str, conversation_id: str, order: str, amount: object) -> str:
+    """The refund's Idempotency-Key: one per conversation, order and amount, so a retry or a second
+    confirmation of the same refund never refunds twice; another amount or order gives another key."""
+    bound = [brand_id, conversation_id, str(order), str(as_amount(amount))]
+    digest = hashlib.sha256(json.dumps(bound).encode()).hexdigest()
+    return f"refund-{digest[:32]}"

@@ -1,21 +1,31 @@
-"""`returns_refunds`: the window and the cap come from brand config; outside them, handed off with the reason."""
+"""`returns_refunds` over the real graph and sandbox: window and cap from brand config, a bound
+confirmation over turns, then exactly one refund in the store; outside policy, handed off unwritten."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brands import default_brands
+from brands import BrandConfig, default_brands
 from graph.workflows import returns_refunds
-from graph.workflows.policy import return_refusal
+from graph.workflows.policy import refund_idempotency_key, return_refusal
 from tests.conftest import Sandbox
-from tests.workflows.conftest import Conversation
+from tests.workflows.conftest import Conversation, Turn
 
 SHIPPED = "2026-11-11T16:02:00-05:00"  # acme order #1001's fulfilment
+ORDER_1001 = 4100000001001
+RETURN_1001 = "I want to return order 1001 and get a refund"
+ASK = (
+    "Order #1001 can be returned: it is within our 30-day return window, so I can refund its total of "
+    "61.00 USD. Please confirm: shall I refund 61.00 USD for order #1001? Reply yes to confirm."
+)
+CONFIRM = "Please confirm: shall I refund 61.00 USD for order #1001? Reply yes to confirm."
+DONE = "Done: I have refunded 61.00 USD for order #1001. It goes back to your original payment method."
 
 
 def at(day: str) -> datetime:
@@ -27,47 +37,143 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: at("2026-11-25"))
 
 
-async def test_that_an_eligible_return_is_told_honestly_and_the_refund_handed_to_a_colleague(
+def capped(cap: str) -> BrandConfig:
+    acme = default_brands()["acme"]
+    return acme.model_copy(update={"returns": acme.returns.model_copy(update={"refund_cap": Decimal(cap)})})
+
+
+def order(sandbox: Sandbox, number: int = 1001) -> dict[str, Any]:
+    orders = sandbox.admin("commerce", "GET", "state").json()["shops"]["acme"]["orders"]
+    return next(o for o in orders if o["order_number"] == number)
+
+
+def refunds(sandbox: Sandbox, number: int = 1001) -> list[tuple[str, list[str]]]:
+    """The store's refunds of the order: (financial status after, transaction amounts) per refund."""
+    found = order(sandbox, number)
+    return [(found["financial_status"], [t["amount"] for t in r["transactions"]]) for r in found["refunds"]]
+
+
+def refund_writes(sandbox: Sandbox) -> list[dict[str, Any]]:
+    requests = sandbox.admin("commerce", "GET", "requests").json()["requests"]
+    return [r for r in requests if r["method"] == "POST" and r["path"].endswith("/refunds.json")]
+
+
+def run_of(out: dict[str, Any]) -> dict[str, Any]:
+    run: dict[str, Any] = out["runs"]["returns_refunds"]
+    return run
+
+
+async def test_that_a_confirmed_return_is_refunded_once_on_the_second_turn(
+    turn: Turn, sandbox: Sandbox, clock: None
+) -> None:
+    assert refunds(sandbox) == []
+    first = await turn(RETURN_1001)
+    assert (run_of(first)["status"], first["reply"], first["handoff"]) == ("waiting", ASK, None)
+    assert refunds(sandbox) == []
+    assert refund_writes(sandbox) == []
+    second = await turn("yes, please refund it")
+    assert [i["name"] for i in second["intents"]] == ["returns_refunds"]
+    assert (run_of(second)["status"], second["reply"], second["handoff"]) == ("resolved", DONE, None)
+    assert refunds(sandbox) == [("refunded", ["61.00"])]
+    writes = refund_writes(sandbox)
+    assert [w["headers"]["idempotency-key"] for w in writes] == [
+        refund_idempotency_key("acme", "", "#1001", "61.00")
+    ]
+    assert writes[0]["body"]["refund"]["transactions"] == [
+        {
+            "parent_id": ORDER_1001 + 20_000_000_000,
+            "amount": "61.00",
+            "kind": "refund",
+            "gateway": "shopify_payments",
+        }
+    ]
+    assert run_of(second)["facts"]["policy_refusals"] == 0
+
+
+async def test_that_the_refund_is_not_written_in_the_turn_that_asks(
+    turn: Turn, sandbox: Sandbox, clock: None
+) -> None:
+    out = await turn(
+        "yes, I want to return order 1001 and get a refund"
+    )  # a yes in the same turn as the ask confirms nothing
+    assert (run_of(out)["status"], out["reply"]) == ("waiting", ASK)
+    assert refunds(sandbox) == []
+
+
+async def test_that_a_no_to_the_confirmation_refunds_nothing(
+    turn: Turn, sandbox: Sandbox, clock: None
+) -> None:
+    await turn(RETURN_1001)
+    out = await turn("no, don't refund it")
+    assert (run_of(out)["status"], out["reply"]) == ("resolved", "All right, I have not refunded anything.")
+    assert refunds(sandbox) == []
+
+
+async def test_that_a_yes_to_another_amount_needs_a_new_confirmation(
+    turn: Turn, sandbox: Sandbox, clock: None
+) -> None:
+    await turn(RETURN_1001)
+    other = await turn("yes, refund 80.00")
+    assert (run_of(other)["status"], other["reply"]) == (
+        "waiting",
+        "I can only refund the order's total, 61.00 USD. " + CONFIRM,
+    )
+    assert refunds(sandbox) == []
+    assert refund_writes(sandbox) == []
+    again = await turn("yes, 61.00 is right")
+    assert (run_of(again)["status"], again["reply"]) == ("resolved", DONE)
+    assert refunds(sandbox) == [("refunded", ["61.00"])]
+
+
+async def test_that_a_yes_naming_another_order_needs_a_new_confirmation(
+    turn: Turn, sandbox: Sandbox, clock: None
+) -> None:
+    await turn(RETURN_1001)
+    out = await turn("yes, refund order 1002")
+    assert out["handoff"] == {"reason": "not_shipped", "unresolved": ["returns_refunds"]}
+    assert run_of(out)["facts"]["asked"] is None  # the ask for #1001 is no longer open
+    assert refund_writes(sandbox) == []
+    assert (refunds(sandbox, 1001), refunds(sandbox, 1002)) == ([], [])
+
+
+async def test_that_a_refund_above_the_brand_cap_is_handed_off_with_the_reason_and_not_written(
     conversation: Conversation, sandbox: Sandbox, clock: None
 ) -> None:
-    before = sandbox.admin("commerce", "GET", "state").json()
-    out = await conversation(None)("I want to return order 1001 and get a refund")
-    run = out["runs"]["returns_refunds"]
-    assert (run["status"], out["handoff"]) == (
-        "handed_off",
-        {"reason": "refund_needs_agent", "unresolved": ["returns_refunds"]},
-    )
-    assert out["reply"] == (
-        "Order #1001 can be returned: it is within our 30-day return window and eligible for a refund "
-        "of 61.00 USD. A colleague will send you the return instructions and issue the refund, here in "
-        "this conversation."
-    )
-    assert sandbox.admin("commerce", "GET", "state").json() == before
-
-
-async def test_that_a_refund_above_the_brand_cap_is_handed_off_with_the_reason(
-    conversation: Conversation, clock: None
-) -> None:
-    acme = default_brands()["acme"]
-    capped = acme.model_copy(
-        update={"returns": acme.returns.model_copy(update={"refund_cap": Decimal("50")})}
-    )
-    out = await conversation(capped)("I want to return order 1001 and get a refund")
-    assert out["runs"]["returns_refunds"]["status"] == "handed_off"
+    send = conversation(capped("50"))
+    out = await send(RETURN_1001)
+    assert run_of(out)["status"] == "handed_off"
     assert out["handoff"] == {"reason": "above_refund_cap", "unresolved": ["returns_refunds"]}
     assert out["reply"] == (
         "I cannot approve a return of order #1001 myself: its total is above what I can refund without a "
         "colleague. I have passed it to a colleague, who will reply here."
     )
+    await send("yes, refund it")
+    assert refunds(sandbox) == []
+    assert refund_writes(sandbox) == []
 
 
 async def test_that_a_return_outside_the_window_is_handed_off_with_the_reason(
-    conversation: Conversation, monkeypatch: pytest.MonkeyPatch
+    conversation: Conversation, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: at("2026-12-20"))
-    out = await conversation(None)("I want to return order 1001 and get a refund")
+    out = await conversation(None)(RETURN_1001)
     assert out["handoff"] == {"reason": "outside_return_window", "unresolved": ["returns_refunds"]}
     assert "it shipped more than 30 days ago, outside our return window" in out["reply"]
+    assert refunds(sandbox) == []
+
+
+async def test_that_a_window_that_closes_between_the_ask_and_the_yes_hands_off_unwritten(
+    turn: Turn, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = {"now": at("2026-12-10")}  # day 29 after shipping: inside the window
+    monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: today["now"])
+    assert (await turn(RETURN_1001))["reply"] == ASK
+    today["now"] = at("2026-12-12")
+    out = await turn("yes")
+    assert out["handoff"] == {"reason": "outside_return_window", "unresolved": ["returns_refunds"]}
+    assert run_of(out)["facts"]["policy_refusals"] == 1
+    assert refunds(sandbox) == []
+    assert refund_writes(sandbox) == []
 
 
 async def test_that_an_unshipped_order_is_not_a_return(conversation: Conversation, clock: None) -> None:
