@@ -145,6 +145,10 @@ def this_turn(transcript: Sequence[AnyMessage]) -> list[AnyMessage]:
     return list(transcript)
 
 
+NO_REPLY = "I could not finish this myself, so I have passed it to a colleague, who will reply here."
+"""The reply of a run that would otherwise end with nothing to say to the customer."""
+
+
 def final_text(transcript: Sequence[AnyMessage]) -> str:
     """The model's last words this turn, or "" when it ended on a tool step."""
     last = transcript[-1] if transcript else None
@@ -204,6 +208,9 @@ def _finish(
             outcome = policy.decide(transcript, facts, state["turn"], ctx)
         else:
             outcome = spec.decide(transcript)
+    if not outcome.reply.strip():
+        # A run never ends silent: e.g. planted lookups spent the model-call budget on tool steps.
+        outcome = Outcome("handed_off", NO_REPLY, "no_reply", outcome.facts)
     prior = state["run"]
     refusals = prior["facts"].get("policy_refusals", 0) + state.get("policy_refusals", 0)
     run = WorkflowRun(
