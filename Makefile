@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# schemathesis has its own virtualenv: its jsonschema-rs cannot sit beside langgraph-api's (tests/schemathesis/)
+ST_VENV := .venv-schemathesis
+ST_STAMP := $(ST_VENV)/.installed
 DATA_DIR ?= var
 PORT ?= 8000
 STUDIO_PORT ?= 8123
@@ -21,7 +24,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the pinned dependencies
+$(ST_STAMP): tests/schemathesis/requirements.txt
+	$(PYTHON) -m venv $(ST_VENV)
+	$(ST_VENV)/bin/pip install --quiet --upgrade pip
+	$(ST_VENV)/bin/pip install --quiet -r tests/schemathesis/requirements.txt
+	@touch $(ST_STAMP)
+
+install: $(STAMP) $(ST_STAMP) ## Create .venv (and .venv-schemathesis) and install the pinned dependencies
 
 run: $(STAMP) ## Start the sandbox servers and the API on 127.0.0.1:8000 or PORT (SQLite under var/ or DATA_DIR)
 	SUPPORT_ENV=dev DATA_DIR=$(DATA_DIR) PORT=$(PORT) $(BIN)/python -m api.serve
@@ -35,7 +44,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) lint ## Lint, then the whole suite against PostgreSQL on 127.0.0.1:5432
+test: $(STAMP) $(ST_STAMP) lint ## Lint, then the whole suite against PostgreSQL on 127.0.0.1:5432
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m pytest -q
 
 sandbox: $(STAMP) ## Run only the sandbox servers (writes DATA_DIR/sandbox.json)
@@ -48,4 +57,4 @@ bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Po
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.turn_overhead
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(ST_VENV) $(DATA_DIR) .pytest_cache .ruff_cache .schemathesis

@@ -17,7 +17,7 @@ from langgraph.graph.state import CompiledStateGraph
 from api import events, metrics, reports
 from api.auth import KeyRing
 from api.deps import Brand, ConversationId, Svc
-from api.schemas import ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse
+from api.schemas import ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse, problems
 from api.settings import Settings, get_settings
 from api.turns import Service, run_turn, thread_id, workflows_of
 from brands import default_brands, load_brands
@@ -58,13 +58,19 @@ def create_app(
             )
         return await call_next(request)
 
-    @app.post("/v1/conversations/{conversation_id}/messages", response_model=TurnResponse)
+    @app.post(
+        "/v1/conversations/{conversation_id}/messages",
+        response_model=TurnResponse,
+        responses=problems(401, 409, 413),
+    )
     async def post_message(
         conversation_id: ConversationId, body: InboundMessage, brand: Brand, svc: Svc
     ) -> TurnResponse:
         return await run_turn(svc, brand, conversation_id, body)
 
-    @app.get("/v1/conversations/{conversation_id}", response_model=ConversationOut)
+    @app.get(
+        "/v1/conversations/{conversation_id}", response_model=ConversationOut, responses=problems(401, 404)
+    )
     async def get_conversation(conversation_id: ConversationId, brand: Brand, svc: Svc) -> ConversationOut:
         thread = thread_id(brand.brand_id, conversation_id)
         messages = await svc.persistence.store.messages(thread)

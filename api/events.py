@@ -23,7 +23,7 @@ from langchain_core.messages import AIMessage
 
 from api.accounting import record
 from api.deps import Brand, ConversationId, Svc
-from api.schemas import ConversationEventIn, EventResponse
+from api.schemas import ConversationEventIn, EventResponse, problems
 from api.turns import Service, thread_id
 from nodes.segments import EVENT_PARTICIPATION, ConversationEvent, segment_of
 from tools.sanitiser import clean
@@ -51,7 +51,11 @@ def _update(kind: ConversationEvent, event_id: str, text: str | None) -> dict[st
     return update
 
 
-@router.post("/v1/conversations/{conversation_id}/events", response_model=EventResponse)
+@router.post(
+    "/v1/conversations/{conversation_id}/events",
+    response_model=EventResponse,
+    responses=problems(401, 409, 413),
+)
 async def post_event(
     conversation_id: ConversationId, body: ConversationEventIn, brand: Brand, svc: Svc
 ) -> EventResponse:

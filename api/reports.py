@@ -21,7 +21,7 @@ from fastapi.responses import Response
 
 from api.accounting import policy_of, settle_brand
 from api.deps import Brand, Svc
-from api.schemas import AutomationReport, SegmentCounts, Tally
+from api.schemas import AutomationReport, SegmentCounts, Tally, problems
 from brands import BrandConfig
 from checkpoint.ledger import Entry, Ledger
 from nodes.segments import SEGMENTS, segment_of
@@ -115,7 +115,11 @@ def to_csv(report: AutomationReport) -> str:
 @router.get(
     "/v1/reports/automation",
     response_model=AutomationReport,
-    responses={200: {"content": {"text/csv": {}}}, 422: {"description": "a bad range, with the reason"}},
+    responses={
+        200: {"content": {"text/csv": {}}},
+        422: {"description": "a bad range, with the reason"},
+        **problems(401),
+    },
 )
 async def get_automation_report(
     brand: Brand,

@@ -130,3 +130,22 @@ class AutomationReport(BaseModel):
     credits: Tally
     billable: Tally
     """Net: charges minus credits (a credit may cancel a charge from an earlier range)."""
+
+
+class Problem(BaseModel):
+    """Every 4xx body: `detail` says why (a sentence, or FastAPI's list of field errors on a 422)."""
+
+    detail: str | list[dict[str, object]]
+
+
+_WHY = {
+    401: "missing or unknown API key",
+    404: "no such conversation for this brand (another brand's conversation is not found, never 403)",
+    409: "the id was used before with another body",
+    413: "the body is larger than the configured cap",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI `responses=` for the 4xx an operation can answer, each with its reason."""
+    return {code: {"model": Problem, "description": _WHY[code]} for code in codes}

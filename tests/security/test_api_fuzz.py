@@ -1,8 +1,7 @@
 """Hostile input on every OpenAPI operation: never a 5xx, and every 4xx says why in `detail`.
 
-Stands in for schemathesis (issue 9 item 7), which cannot run on the pinned stack: releases from
-4.16 need jsonschema-rs >= 0.46 (pinned 0.44.1), and 4.15.2 breaks on hypothesis 6.170
-(hypothesis-jsonschema 0.23.1 uses a removed internal) and on pytest 9 (its plugin reads `_nodeid`).
+Beside schemathesis (tests/security/test_schemathesis.py, run from its own virtualenv because
+langgraph-api pins jsonschema-rs below what schemathesis needs), this drives the app in-process.
 Hypothesis drives each operation of `app.openapi()` with bodies that are valid, nearly valid (one
 field dropped or of another type) or arbitrary JSON, odd path ids, query values and keys, on one
 SQLite-backed app against the real sandbox servers; `-s` prints the statuses seen.
