@@ -52,6 +52,8 @@ class Tally:
     total: int = 0
     right: int = 0
     dropped: int = 0
+    dropped_unflagged: int = 0
+    """Drops in messages the router would not send to the model: nothing downstream can catch them."""
     flagged: int = 0
     flagged_wrong: int = 0
     errors: Counter[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=Counter)
@@ -73,7 +75,9 @@ def score(name: str, items: Sequence[Composed], latencies: list[float]) -> Tally
         flagged = needs_model(reading, ())
         tally.total += 1
         tally.right += ok
-        tally.dropped += max(0, len(set(item.labels)) - len(set(found)))
+        drop = max(0, len(set(item.labels)) - len(set(found)))
+        tally.dropped += drop
+        tally.dropped_unflagged += 0 if flagged else drop
         tally.flagged += flagged
         tally.flagged_wrong += flagged and not ok
         if not ok:
@@ -124,7 +128,8 @@ def report(tallies: Sequence[Tally], timing: dict[str, float]) -> list[str]:
         )
     dropped = sum(t.dropped for t in tallies)
     lines.append(
-        f"dropped intents: {dropped} (target {TARGET_DROPPED}); "
+        f"dropped intents: {dropped} (target {TARGET_DROPPED}), "
+        f"{sum(t.dropped_unflagged for t in tallies)} of them in messages not sent to the model; "
         f"median latency {timing['median_ms']:.2f} ms per message (target <= {TARGET_MEDIAN_MS:.0f} ms), "
         f"p95 {timing['p95_ms']:.2f} ms, max {timing['max_ms']:.2f} ms over {timing['messages']} messages"
     )
