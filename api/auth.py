@@ -13,6 +13,12 @@ class KeyRing:
 
     def __init__(self, brands: Mapping[str, BrandConfig], *, dev: bool) -> None:
         self._entries = [(h, cfg) for cfg in brands.values() for h in cfg.key_hashes(dev=dev)]
+        owners: dict[str, str] = {}
+        for digest, cfg in self._entries:
+            other = owners.setdefault(digest, cfg.brand_id)
+            if other != cfg.brand_id:
+                # One key, two brands: which brand a request belongs to would be a guess. Refuse to start.
+                raise ValueError(f"an API key hash is configured for both {other!r} and {cfg.brand_id!r}")
 
     def brand_for(self, key: str) -> BrandConfig | None:
         digest = hash_key(key)

@@ -127,7 +127,8 @@ class BrandConfig(_Strict):
     carriers: CarriersConfig = CarriersConfig()
     subscriptions: SubscriptionPolicy = SubscriptionPolicy()
     returns: ReturnsPolicy = ReturnsPolicy()
-    api_key_sha256: tuple[str, ...] = ()
+    api_key_sha256: tuple[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")], ...] = ()
+    """SHA-256 hex digests of the production keys; list two while rotating (both are accepted)."""
     dev_api_keys: tuple[str, ...] = ()
     price_per_automated_conversation: float = 0.0
     billing_mode: BillingMode = "strict"
