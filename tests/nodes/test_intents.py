@@ -86,7 +86,9 @@ def test_that_look_alike_asks_get_their_own_label(text: str, expected: list[str]
     assert names(text) == expected
 
 
-@pytest.mark.parametrize("text", ["thanks", "yes please", "it is #1001", "ok thanks bye"])
+@pytest.mark.parametrize(
+    "text", ["thanks", "yes please", "it is #1001", "ok thanks bye", "perfect, thank you very much", "hiya"]
+)
 def test_that_text_asking_nothing_is_an_answer_not_an_intent(text: str) -> None:
     reading = read_message(text)
     assert reading.intents == []
@@ -103,6 +105,15 @@ def test_that_a_greeting_before_an_ask_is_not_an_ask() -> None:
     ]
     assert reading.answer is not None
     assert reading.answer["position"] == 0
+
+
+@pytest.mark.parametrize("greeting", ["good morning", "hello", "hi team", "good evening all"])
+def test_that_a_greeting_of_any_time_of_day_is_not_handed_to_a_person(greeting: str) -> None:
+    assert names(f"{greeting}, where is my order 1001?") == ["order_status"]
+
+
+def test_that_a_review_is_an_ask_for_a_person_not_an_answer() -> None:
+    assert names("the coffee tastes awful and the service was rude") == ["other"]
 
 
 def test_that_each_ask_owns_the_entities_written_in_its_part() -> None:
@@ -128,9 +139,14 @@ def test_that_the_same_ask_twice_in_one_message_is_one_intent() -> None:
 
 
 def test_that_a_doubtful_segment_is_kept_as_an_ask_and_reported_as_uncertain() -> None:
+    # Which numbers the classifier gives depends on the artefact; the behaviour must not: a doubtful
+    # ask stays an ask (with its own probability as confidence) and is reported for the model.
     reading = read_message("my coffee maker broke")
-    assert [(s.label, round(s.confidence, 2)) for s in reading.uncertain] == [("other", 0.32)]
-    assert [(i["name"], i["confidence"]) for i in reading.intents] == [("other", 0.32)]
+    [doubt] = reading.uncertain
+    assert doubt.label != "none" and doubt.confidence < load_model().threshold
+    assert [(i["name"], i["confidence"]) for i in reading.intents] == [
+        (doubt.label, round(doubt.confidence, 2))
+    ]
 
 
 WORDS = st.sampled_from("where is my order cancel subscription and also refund i want zzqx 1001".split())
