@@ -37,19 +37,22 @@ async def record(
     events: Sequence[tuple[str, ConversationEvent]],
     now: datetime,
 ) -> list[Entry]:
-    """Apply each `(event_key, kind)` once, in order; a key already recorded changes nothing."""
+    """Apply each `(event_key, kind)` once, in order; a key already recorded changes nothing.
+
+    All of it is one batch (`checkpoint/db.py`): one commit for the whole call."""
     policy = policy_of(brand)
     written: list[Entry] = []
-    for key, kind in events:
-        if await ledger.seen(thread, key):
-            continue
-        account = await ledger.account(thread) or Account(thread, brand.brand_id, conversation_id)
-        booked = await ledger.entries(thread)
-        account, owed = step(account, booked, kind, now, policy)
-        await ledger.save(account)
-        written += [e for e in owed if await ledger.add(account, e, now)]
-        await ledger.mark_pending(account, is_pending(account, [*booked, *owed], policy))
-        await ledger.log(thread, brand.brand_id, key, kind, now)
+    async with ledger.batch() as batched:
+        for key, kind in events:
+            if await batched.seen(thread, key):
+                continue
+            account = await batched.account(thread) or Account(thread, brand.brand_id, conversation_id)
+            booked = await batched.entries(thread)
+            account, owed = step(account, booked, kind, now, policy)
+            await batched.save(account)
+            written += [e for e in owed if await batched.add(account, e, now)]
+            await batched.mark_pending(account, is_pending(account, [*booked, *owed], policy))
+            await batched.log(thread, brand.brand_id, key, kind, now)
     return written
 
 

@@ -1,14 +1,27 @@
 """A thin async SQL adapter so one store serves SQLite (embedded default) and PostgreSQL.
 
 Statements are written with `?` placeholders; the Postgres adapter turns them into `%s`.
+
+`batch()` runs several statements as one unit of work, so a turn pays one commit instead of one
+per statement:
+- PostgreSQL: one transaction on one pooled connection, committed at the end, rolled back if
+  the block raises (the statements before the error are not kept).
+- SQLite: the statements share one commit at the end of the block, also when it raises (the
+  statements before the error are kept, as they were with a commit per statement). The process
+  shares one connection, so a rollback could also drop another task's uncommitted write; the
+  commit is what keeps that from happening.
+Either way nothing in the block is durable until the block ends: a caller that needs a row durable
+before it goes on (the inbound message before the graph runs) ends the block first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 import aiosqlite
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 
@@ -18,6 +31,10 @@ class Database(Protocol):
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def batch(self) -> AbstractAsyncContextManager[Database]:
+        """The same database, its statements committed together when the block ends."""
+        ...
 
 
 class SqliteDatabase:
@@ -32,8 +49,38 @@ class SqliteDatabase:
         return cur.rowcount
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        async with self._conn.execute(sql, tuple(params)) as cur:
-            return [tuple(r) for r in await cur.fetchall()]
+        return [tuple(r) for r in await self._conn.execute_fetchall(sql, tuple(params))]
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[Database]:
+        try:
+            yield _SqliteBatch(self._conn)
+        finally:
+            await self._conn.commit()
+
+
+class _SqliteBatch:
+    """Statements on the shared connection, committed by the `batch()` that made this."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cur = await self._conn.execute(sql, tuple(params))
+        return cur.rowcount
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in await self._conn.execute_fetchall(sql, tuple(params))]
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[Database]:
+        yield self  # nested: the outer batch commits
+
+
+def _rows(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+    return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
 
 
 class PostgresDatabase:
@@ -50,5 +97,32 @@ class PostgresDatabase:
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         async with self._pool.connection() as conn, conn.cursor() as cur:
             await cur.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
-            rows = await cur.fetchall()
-            return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+            return _rows(await cur.fetchall())
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[Database]:
+        async with self._pool.connection() as conn, conn.transaction():
+            yield _PostgresTransaction(conn)
+
+
+class _PostgresTransaction:
+    """Statements on one pooled connection inside the transaction `batch()` opened."""
+
+    dialect = "postgres"
+
+    def __init__(self, conn: AsyncConnection[Any]) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self._conn.cursor() as cur:
+            await cur.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
+            return cur.rowcount
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        async with self._conn.cursor() as cur:
+            await cur.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
+            return _rows(await cur.fetchall())
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[Database]:
+        yield self  # nested: the outer transaction commits

@@ -89,12 +89,13 @@ class Persistence:
             if rows[0][0] > keep_at_most:
                 await self.checkpointer.aprune([thread_id], strategy="keep_latest")
             return
-        for table in ("checkpoints", "writes"):
-            await self.db.execute(
-                f"DELETE FROM {table} WHERE thread_id = ? AND checkpoint_id NOT IN "
-                "(SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = ? GROUP BY checkpoint_ns)",
-                (thread_id, thread_id),
-            )
+        async with self.db.batch() as db:
+            for table in ("checkpoints", "writes"):
+                await db.execute(
+                    f"DELETE FROM {table} WHERE thread_id = ? AND checkpoint_id NOT IN "
+                    "(SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = ? GROUP BY checkpoint_ns)",
+                    (thread_id, thread_id),
+                )
 
 
 def _where(url: str) -> str:

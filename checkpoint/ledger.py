@@ -15,7 +15,9 @@ The decisions themselves are pure (`nodes/billing.py`); this module only stores 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -118,6 +120,14 @@ class Ledger:
     async def setup(self) -> None:
         for statement in SCHEMA:
             await self.db.execute(statement)
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[Ledger]:
+        """This ledger (a copy, subclass kept) whose writes are committed together at the block's end."""
+        async with self.db.batch() as db:
+            batched = copy.copy(self)
+            batched.db = db
+            yield batched
 
     async def seen(self, thread: str, event_key: str) -> bool:
         rows = await self.db.fetchall(

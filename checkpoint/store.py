@@ -60,9 +60,16 @@ class ConversationStore:
             await self.db.execute(statement)
 
     async def _append(
-        self, thread: str, brand: str, author: str, message_id: str | None, text: str | None, raw: str | None
+        self,
+        thread: str,
+        brand: str,
+        author: str,
+        message_id: str | None,
+        text: str | None,
+        raw: str | None,
+        db: Database | None = None,
     ) -> None:
-        await self.db.execute(
+        await (db or self.db).execute(
             "INSERT INTO conversation_messages (thread_id, seq, brand_id, message_id, author, text, raw_text, created_at) "
             "SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM conversation_messages WHERE thread_id = ?",
             (thread, brand, message_id, author, text, raw, _now(), thread),
@@ -71,38 +78,42 @@ class ConversationStore:
     async def begin_turn(
         self, thread: str, brand: str, message_id: str, raw_text: str
     ) -> tuple[TurnStart, dict[str, Any] | None]:
-        """Record the inbound message durably, or tell how an earlier turn with this id stands."""
-        rows = await self.db.fetchall(
-            "SELECT text_sha256, response FROM conversation_turns WHERE thread_id = ? AND message_id = ?",
-            (thread, message_id),
-        )
-        if rows:
-            sha, response = rows[0]
-            if sha != _sha(raw_text):
-                return "conflict", None
-            return ("replay", json.loads(response)) if response else ("in_flight", None)
-        await self.db.execute(
-            "INSERT INTO conversation_turns (thread_id, message_id, brand_id, text_sha256, response, created_at) VALUES (?, ?, ?, ?, NULL, ?)",
-            (thread, message_id, brand, _sha(raw_text), _now()),
-        )
-        await self._append(thread, brand, "customer", message_id, None, raw_text)
+        """Record the inbound message durably, or tell how an earlier turn with this id stands.
+
+        The turn row and the message are committed together, before this returns (one batch)."""
+        async with self.db.batch() as db:
+            rows = await db.fetchall(
+                "SELECT text_sha256, response FROM conversation_turns WHERE thread_id = ? AND message_id = ?",
+                (thread, message_id),
+            )
+            if rows:
+                sha, response = rows[0]
+                if sha != _sha(raw_text):
+                    return "conflict", None
+                return ("replay", json.loads(response)) if response else ("in_flight", None)
+            await db.execute(
+                "INSERT INTO conversation_turns (thread_id, message_id, brand_id, text_sha256, response, created_at) VALUES (?, ?, ?, ?, NULL, ?)",
+                (thread, message_id, brand, _sha(raw_text), _now()),
+            )
+            await self._append(thread, brand, "customer", message_id, None, raw_text, db)
         return "new", None
 
     async def finish_turn(
         self, thread: str, brand: str, message_id: str, response: dict[str, Any], clean_text: str | None
     ) -> None:
-        """Store the reply and the response, so a retry of `message_id` replays it."""
-        if clean_text is not None:
-            await self.db.execute(
-                "UPDATE conversation_messages SET text = ? WHERE thread_id = ? AND message_id = ? AND author = 'customer'",
-                (clean_text, thread, message_id),
+        """Store the reply and the response, so a retry of `message_id` replays it (one batch)."""
+        async with self.db.batch() as db:
+            if clean_text is not None:
+                await db.execute(
+                    "UPDATE conversation_messages SET text = ? WHERE thread_id = ? AND message_id = ? AND author = 'customer'",
+                    (clean_text, thread, message_id),
+                )
+            if response.get("reply"):
+                await self._append(thread, brand, "ai", f"reply:{message_id}", response["reply"], None, db)
+            await db.execute(
+                "UPDATE conversation_turns SET response = ? WHERE thread_id = ? AND message_id = ?",
+                (json.dumps(response), thread, message_id),
             )
-        if response.get("reply"):
-            await self._append(thread, brand, "ai", f"reply:{message_id}", response["reply"], None)
-        await self.db.execute(
-            "UPDATE conversation_turns SET response = ? WHERE thread_id = ? AND message_id = ?",
-            (json.dumps(response), thread, message_id),
-        )
 
     async def messages(self, thread: str) -> list[StoredMessage]:
         rows = await self.db.fetchall(
