@@ -10,9 +10,11 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from langgraph.graph.state import CompiledStateGraph
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import events, metrics, reports
 from api.auth import KeyRing
@@ -28,6 +30,27 @@ from nodes.billing import segment_of
 from tools.http import aclose_clients
 
 log = logging.getLogger(__name__)
+
+
+class BodyCap:
+    """413 for a body whose `Content-Length` is above `max_bytes`, before anything reads it.
+
+    A plain ASGI middleware: `@app.middleware("http")` ran every request through an extra task and
+    memory streams (about 0.35 ms a request).
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = Headers(scope=scope).get("content-length")
+            if length and length.isdigit() and int(length) > self.max_bytes:
+                body = {"detail": f"body larger than {self.max_bytes} bytes"}
+                await JSONResponse(body, status_code=413)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -49,14 +72,7 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(metrics.router)
 
-    @app.middleware("http")
-    async def cap_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return JSONResponse(
-                {"detail": f"body larger than {settings.max_body_bytes} bytes"}, status_code=413
-            )
-        return await call_next(request)
+    app.add_middleware(BodyCap, max_bytes=settings.max_body_bytes)
 
     @app.post(
         "/v1/conversations/{conversation_id}/messages",

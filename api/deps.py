@@ -2,6 +2,9 @@
 
 Tier one (invariant 6): the API key alone fixes the brand; a router never reads a brand from a
 path, a body or a model.
+
+The dependencies are `async def` although they never wait: FastAPI runs a plain `def` dependency in
+its thread pool, a thread hop per dependency and request.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from brands import BrandConfig
 ConversationId = Annotated[str, Path(pattern=ID_PATTERN, description="the brand's conversation id")]
 
 
-def brand_of(request: Request, authorization: Annotated[str | None, Header()] = None) -> BrandConfig:
+async def brand_of(request: Request, authorization: Annotated[str | None, Header()] = None) -> BrandConfig:
     """Tier one: the API key alone fixes the brand."""
     if not authorization or not authorization.startswith("Bearer "):
         raise HTTPException(401, "missing Authorization: Bearer <API key>", {"WWW-Authenticate": "Bearer"})
@@ -27,7 +30,7 @@ def brand_of(request: Request, authorization: Annotated[str | None, Header()] = 
     return brand
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:
     return request.app.state.service
 
 

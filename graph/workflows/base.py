@@ -313,7 +313,8 @@ def build_workflow(spec: WorkflowSpec) -> CompiledStateGraph:
             return {"transcript": done.messages, "refused": state.get("refused", 0) + done.refused}
         return await _guarded(spec, spec.policy, state, calls, runtime.context)
 
-    def after_agent(state: WorkflowState) -> str:
+    async def after_agent(state: WorkflowState) -> str:
+        # a coroutine although it never waits: LangGraph runs a plain-function edge in a worker thread
         if "runs" in state:
             return END
         last = state["transcript"][-1]

@@ -26,7 +26,8 @@ class HandoffOutput(TypedDict):
     runs: dict[str, WorkflowRun]
 
 
-def hand_off(state: HandoffInput) -> dict[str, Any]:
+async def hand_off(state: HandoffInput) -> dict[str, Any]:
+    # a coroutine although it never waits: LangGraph runs a plain-function node in a worker thread
     prior = state["run"]
     names = [i["name"] for i in state["intents"]]
     run = WorkflowRun(
