@@ -149,10 +149,25 @@ NO_REPLY = "I could not finish this myself, so I have passed it to a colleague, 
 """The reply of a run that would otherwise end with nothing to say to the customer."""
 
 
+def speakable(reply: str, transcript: Sequence[AnyMessage]) -> bool:
+    """Whether `reply` can go to the customer: not empty, and not one of this turn's tool errors
+    (the executor's "Error: ..." texts are for the model, never for the customer)."""
+    said = reply.strip()
+    if not said or said.startswith("Error:"):
+        return False
+    errors = {
+        m.text.strip() for m in this_turn(transcript) if isinstance(m, ToolMessage) and m.status == "error"
+    }
+    return said not in errors
+
+
 def final_text(transcript: Sequence[AnyMessage]) -> str:
-    """The model's last words this turn, or "" when it ended on a tool step."""
+    """The model's last words this turn, or "" when it ended on a tool step or only repeated a
+    tool error (those are for the model, not for the customer)."""
     last = transcript[-1] if transcript else None
-    return last.text if isinstance(last, AIMessage) and not last.tool_calls else ""
+    if not isinstance(last, AIMessage) or last.tool_calls:
+        return ""
+    return last.text if speakable(last.text, transcript) else ""
 
 
 def standard_outcome(
@@ -165,8 +180,9 @@ def standard_outcome(
     text = final_text(transcript)
     if good:
         return Outcome(on_success, (text + suffix).strip())
-    if any("not found" in m.text for m in results):
-        return Outcome("waiting", (text or "I could not find that.") + " Could you check the number?")
+    missing = [m.text.removeprefix("Error:").strip() for m in results if "not found" in m.text]
+    if missing:
+        return Outcome("waiting", (text or f"I looked, but {missing[0]}.") + " Could you check the number?")
     if results:
         return Outcome(
             "handed_off",
@@ -208,8 +224,9 @@ def _finish(
             outcome = policy.decide(transcript, facts, state["turn"], ctx)
         else:
             outcome = spec.decide(transcript)
-    if not outcome.reply.strip():
-        # A run never ends silent: e.g. planted lookups spent the model-call budget on tool steps.
+    if not speakable(outcome.reply, transcript):
+        # A run never ends silent, nor with an internal error as its words: e.g. planted lookups
+        # spent the model-call budget on tool steps, or the model repeated a refusal to the customer.
         outcome = Outcome("handed_off", NO_REPLY, "no_reply", outcome.facts)
     prior = state["run"]
     refusals = prior["facts"].get("policy_refusals", 0) + state.get("policy_refusals", 0)

@@ -142,5 +142,9 @@ def test_that_no_credential_reaches_a_checkpoint_a_table_a_model_request_or_a_lo
         *_leaks("logs", caplog.text, values),
         *_leaks("log args", repr([r.args for r in caplog.records]), values),
     ]
+    print(
+        f"secret scan: {len(values)} secrets over {len(rows)} tables, {len(checkpoints)} checkpoints, "
+        f"{len(requests)} model requests, {len(caplog.records)} log records: {len(leaks)} found"
+    )
     assert leaks == []
     assert "carrier_lookups" in rows and "Royal Mail" not in values  # the ledger was scanned too
