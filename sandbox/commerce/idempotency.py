@@ -10,11 +10,13 @@ As at Stripe, a request refused by validation saves nothing, so a corrected retr
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from sandbox.commerce.access import store_of
 from sandbox.commerce.shapes import Json
 from sandbox.commerce.store import CommerceStore, StoredReply
 
@@ -38,6 +40,39 @@ def replay(store: CommerceStore, shop: str, key: str | None, request_print: str)
     return JSONResponse(stored.body, status_code=stored.status, headers={"Idempotent-Replayed": "true"})
 
 
-def remember(store: CommerceStore, shop: str, key: str | None, request_print: str, body: Json) -> None:
-    if key is not None:
-        store.replies[(shop, key)] = StoredReply(fingerprint=request_print, status=200, body=body)
+async def json_object(request: Request) -> Json:
+    """The request's JSON body, which must be an object (an empty body is `{}`); else 400."""
+    raw = await request.body()
+    try:
+        body: Any = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise HTTPException(status_code=400, detail="Request body must be a JSON object")
+    return body
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write request: its store, shop, JSON body and `Idempotency-Key` (if any)."""
+
+    store: CommerceStore
+    shop: str
+    body: Json
+    key: str | None
+    fingerprint: str
+
+    def answer(self, body: Json, status: int = 200) -> JSONResponse:
+        """Answer the write, keeping the answer (and its status) for the key's replays."""
+        if self.key is not None:
+            self.store.replies[(self.shop, self.key)] = StoredReply(self.fingerprint, status, body)
+        return JSONResponse(body, status_code=status)
+
+
+async def begin(request: Request, shop: str) -> tuple[Write, JSONResponse | None]:
+    """Read a write request; with it, the stored answer when its key was seen before (409 when the
+    request changed). Every write endpoint starts here, so all of them honour the header alike."""
+    body = await json_object(request)
+    key = request.headers.get(HEADER)
+    write = Write(store_of(request), shop, body, key, fingerprint(request.method, request.url.path, body))
+    return write, replay(write.store, shop, key, write.fingerprint)

@@ -10,7 +10,6 @@ the sandbox speaks 2021-11 only, and a silent answer in the wrong shape would hi
 from __future__ import annotations
 
 import copy
-import json
 from datetime import UTC
 from typing import Annotated, Any
 
@@ -18,7 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from sandbox.commerce import idempotency
-from sandbox.commerce.access import NOT_FOUND, authorised_shop, store_of
+from sandbox.commerce.access import NOT_FOUND, authorised_shop
 from sandbox.commerce.seed import ShopData
 from sandbox.commerce.shapes import Json
 from sandbox.commerce.store import CommerceStore
@@ -61,17 +60,6 @@ def cancel_errors(body: Json) -> dict[str, list[str]]:
     if body.get("send_email") is not None and not isinstance(body["send_email"], bool):
         errors["send_email"] = ["must be a boolean"]
     return errors
-
-
-async def json_object(request: Request) -> Json:
-    raw = await request.body()
-    try:
-        body: Any = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise HTTPException(status_code=400, detail="Request body must be a JSON object")
-    return body
 
 
 def now_text(store: CommerceStore) -> str:
@@ -125,13 +113,10 @@ async def get_subscription(data: Shop, subscription_id: str) -> dict[str, Json]:
 
 @router.post("/subscriptions/{subscription_id}/cancel")
 async def cancel_subscription(request: Request, data: Shop, shop: str, subscription_id: str) -> JSONResponse:
-    store = store_of(request)
-    body = await json_object(request)
-    key = request.headers.get(idempotency.HEADER)
-    request_print = idempotency.fingerprint(request.method, request.url.path, body)
-    earlier = idempotency.replay(store, shop, key, request_print)
+    write, earlier = await idempotency.begin(request, shop)
     if earlier is not None:
         return earlier
+    store, body, key = write.store, write.body, write.key
     subscription = subscription_in(data, subscription_id)
     errors = cancel_errors(body)
     if errors:
@@ -139,6 +124,4 @@ async def cancel_subscription(request: Request, data: Shop, shop: str, subscript
     if subscription["status"] == "cancelled":
         raise HTTPException(status_code=422, detail="Subscription is already cancelled")
     cancel(store, data, subscription, body, key)
-    answer = {"subscription": copy.deepcopy(subscription)}
-    idempotency.remember(store, shop, key, request_print, answer)
-    return JSONResponse(answer)
+    return write.answer({"subscription": copy.deepcopy(subscription)})

@@ -24,8 +24,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from sandbox.commerce import idempotency
-from sandbox.commerce.access import store_of
-from sandbox.commerce.recharge import json_object, now_text
+from sandbox.commerce.recharge import now_text
 from sandbox.commerce.shopify import PREFIX, Shop, order_in
 
 router = APIRouter(prefix=PREFIX)
@@ -89,15 +88,11 @@ def merged_address(current: dict[str, Any], given: Any) -> tuple[dict[str, Any],
 
 @router.put("/orders/{order_id}.json")
 async def update_order(request: Request, data: Shop, shop: str, order_id: str) -> JSONResponse:
-    store = store_of(request)
-    body = await json_object(request)
-    key = request.headers.get(idempotency.HEADER)
-    request_print = idempotency.fingerprint(request.method, request.url.path, body)
-    earlier = idempotency.replay(store, shop, key, request_print)
+    write, earlier = await idempotency.begin(request, shop)
     if earlier is not None:
         return earlier
     order = order_in(data, order_id)
-    changes = _order_body(body)
+    changes = _order_body(write.body)
     if "id" in changes and str(changes["id"]) != str(order["id"]):
         raise HTTPException(status_code=400, detail={"id": ["does not match the order in the URL"]})
     if "shipping_address" in changes:
@@ -105,7 +100,5 @@ async def update_order(request: Request, data: Shop, shop: str, order_id: str) -
         if errors:
             raise HTTPException(status_code=422, detail=errors)
         order["shipping_address"] = address
-    order["updated_at"] = now_text(store)
-    answer = {"order": copy.deepcopy(order)}
-    idempotency.remember(store, shop, key, request_print, answer)
-    return JSONResponse(answer)
+    order["updated_at"] = now_text(write.store)
+    return write.answer({"order": copy.deepcopy(order)})

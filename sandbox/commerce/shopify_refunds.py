@@ -24,18 +24,15 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from sandbox.commerce import idempotency
-from sandbox.commerce.access import store_of
-from sandbox.commerce.recharge import json_object, now_text
+from sandbox.commerce.recharge import now_text
 from sandbox.commerce.seed import ShopData
 from sandbox.commerce.shapes import Json
 from sandbox.commerce.shopify import PREFIX, Shop, order_in
-from sandbox.commerce.store import StoredReply
 
 SALE_ID_OFFSET = 20_000_000_000
 """Order 4100000001001's sale is transaction 4120000001001."""
@@ -332,25 +329,18 @@ def write_refund(data: ShopData, order: Json, refund: Json, when: str) -> Json:
 @router.post("/orders/{order_id}/refunds/calculate.json")
 async def calculate_refund(request: Request, data: Shop, order_id: str) -> dict[str, Json]:
     order = order_in(data, order_id)
-    refund = refund_root(await json_object(request))
+    refund = refund_root(await idempotency.json_object(request))
     return {"refund": calculated(order, refund)}
 
 
 @router.post("/orders/{order_id}/refunds.json")
 async def create_refund(request: Request, data: Shop, shop: str, order_id: str) -> JSONResponse:
-    store = store_of(request)
-    body = await json_object(request)
-    key = request.headers.get(idempotency.HEADER)
-    request_print = idempotency.fingerprint(request.method, request.url.path, body)
-    earlier = idempotency.replay(store, shop, key, request_print)
+    write, earlier = await idempotency.begin(request, shop)
     if earlier is not None:
         return earlier
     order = order_in(data, order_id)
-    written = write_refund(data, order, refund_root(body), now_text(store))
-    answer: dict[str, Any] = {"refund": copy.deepcopy(written)}
-    if key is not None:  # as `idempotency.remember`, keeping Shopify's 201 for the replay
-        store.replies[(shop, key)] = StoredReply(fingerprint=request_print, status=201, body=answer)
-    return JSONResponse(answer, status_code=201)
+    written = write_refund(data, order, refund_root(write.body), now_text(write.store))
+    return write.answer({"refund": copy.deepcopy(written)}, status=201)  # Shopify's 201, replays too
 
 
 @router.get("/orders/{order_id}/refunds.json")
