@@ -37,7 +37,7 @@ from graph.workflows.address_policy import (
     read_address,
     write_refusal,
 )
-from graph.workflows.base import Outcome, Policy, Step, WorkflowSpec, build_workflow, this_turn
+from graph.workflows.base import LOOKUP_FAILED, Outcome, Policy, Step, WorkflowSpec, build_workflow, this_turn
 from graph.workflows.policy import Refusal, read_confirmation
 from tools.addresses import GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS, one_line
 
@@ -236,28 +236,17 @@ class AddressPolicy(Policy):
                 "waiting", "I could not find that order. Could you check the number?", facts=forget
             )
         if [m for m in errors if not m.text.startswith("Error: refused: ")]:
-            return Outcome(
-                "handed_off",
-                "I could not complete that lookup right now, so I have passed it to a colleague.",
-                "tool_failed",
-            )
+            return LOOKUP_FAILED
         still = confirm_text(asked) if asked else ASK_ADDRESS if order else ASK_ORDER
         if refused:
             return Outcome("waiting", f"I have not changed anything: {refused[0]}. {still}")
         return Outcome("waiting", still)
 
 
-def decide(transcript: Sequence[AnyMessage]) -> Outcome:
-    """Unused while `SPEC.policy` decides; kept so the spec reads like the others."""
-    del transcript
-    return Outcome("waiting", ASK_ORDER)
-
-
 SPEC = WorkflowSpec(
     name="address_change",
     instructions=INSTRUCTIONS,
     tools=(GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS),
-    decide=decide,
     policy=AddressPolicy(),
 )
 graph = build_workflow(SPEC)

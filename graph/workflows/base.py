@@ -100,10 +100,15 @@ class WorkflowSpec:
     name: str
     instructions: str
     tools: tuple[ToolSpec, ...]
-    decide: Decide
+    decide: Decide | None = None
+    """How a workflow without a policy decides its status from its transcript."""
     max_model_calls: int = 4
     policy: Policy | None = None
-    """When set, its step runs first, its guard sees every tool call, and it decides (not `decide`)."""
+    """When set, its step runs first, its guard sees every tool call, and it decides."""
+
+    def __post_init__(self) -> None:
+        if (self.decide is None) == (self.policy is None):
+            raise ValueError(f"workflow {self.name!r} needs exactly one of `decide` and `policy`")
 
 
 class WorkflowInput(TypedDict):
@@ -145,6 +150,13 @@ def this_turn(transcript: Sequence[AnyMessage]) -> list[AnyMessage]:
     return list(transcript)
 
 
+LOOKUP_FAILED = Outcome(
+    "handed_off",
+    "I could not complete that lookup right now, so I have passed it to a colleague.",
+    "tool_failed",
+)
+"""A lookup the workflow needs failed (not "not found"): a person takes the intent."""
+
 NO_REPLY = "I could not finish this myself, so I have passed it to a colleague, who will reply here."
 """The reply of a run that would otherwise end with nothing to say to the customer."""
 
@@ -184,11 +196,7 @@ def standard_outcome(
     if missing:
         return Outcome("waiting", (text or f"I looked, but {missing[0]}.") + " Could you check the number?")
     if results:
-        return Outcome(
-            "handed_off",
-            "I could not complete that lookup right now, so I have passed it to a colleague.",
-            "tool_failed",
-        )
+        return LOOKUP_FAILED
     return Outcome("waiting", text or "Could you tell me a little more?")
 
 
@@ -219,11 +227,14 @@ def _finish(
     transcript = [*state["transcript"], *extra]
     facts = state.get("facts", state["run"]["facts"])
     if outcome is None:
-        policy = spec.policy
-        if policy is not None and ctx is not None:
-            outcome = policy.decide(transcript, facts, state["turn"], ctx)
-        else:
+        if spec.policy is not None:
+            if ctx is None:
+                raise ValueError(f"workflow {spec.name!r} decides by policy, which needs the brand context")
+            outcome = spec.policy.decide(transcript, facts, state["turn"], ctx)
+        elif spec.decide is not None:
             outcome = spec.decide(transcript)
+        else:  # excluded by WorkflowSpec.__post_init__
+            raise ValueError(f"workflow {spec.name!r} has no way to decide")
     if not speakable(outcome.reply, transcript):
         # A run never ends silent, nor with an internal error as its words: e.g. planted lookups
         # spent the model-call budget on tool steps, or the model repeated a refusal to the customer.

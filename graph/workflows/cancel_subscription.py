@@ -24,7 +24,16 @@ from typing import Any
 from langchain_core.messages import AnyMessage, HumanMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
-from graph.workflows.base import Outcome, Policy, Step, WorkflowSpec, build_workflow, final_text, this_turn
+from graph.workflows.base import (
+    LOOKUP_FAILED,
+    Outcome,
+    Policy,
+    Step,
+    WorkflowSpec,
+    build_workflow,
+    final_text,
+    this_turn,
+)
 from graph.workflows.policy import (
     Refusal,
     cancel_refusal,
@@ -221,11 +230,7 @@ class CancelPolicy(Policy):
         if any("not found" in m.text for m in errors):
             return Outcome("waiting", "I could not find that subscription. Could you check the id?")
         if errors:
-            return Outcome(
-                "handed_off",
-                "I could not complete that lookup right now, so I have passed it to a colleague.",
-                "tool_failed",
-            )
+            return LOOKUP_FAILED
         asked, offer = facts.get("asked"), facts.get("offer")
         if asked and not facts.get("cancelled"):
             return Outcome("waiting", confirm_text(asked))
@@ -234,17 +239,10 @@ class CancelPolicy(Policy):
         return Outcome("waiting", final_text(transcript) or ASK_ID)
 
 
-def decide(transcript: Sequence[AnyMessage]) -> Outcome:
-    """Unused while `SPEC.policy` decides; kept so the spec reads like the others."""
-    del transcript
-    return Outcome("waiting", ASK_ID)
-
-
 SPEC = WorkflowSpec(
     name="cancel_subscription",
     instructions=INSTRUCTIONS,
     tools=(GET_SUBSCRIPTION, CANCEL_SUBSCRIPTION),
-    decide=decide,
     policy=CancelPolicy(),
 )
 graph = build_workflow(SPEC)

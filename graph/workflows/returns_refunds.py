@@ -27,7 +27,16 @@ from typing import Any
 from langchain_core.messages import AnyMessage, HumanMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
-from graph.workflows.base import Outcome, Policy, Step, WorkflowSpec, build_workflow, final_text, this_turn
+from graph.workflows.base import (
+    LOOKUP_FAILED,
+    Outcome,
+    Policy,
+    Step,
+    WorkflowSpec,
+    build_workflow,
+    final_text,
+    this_turn,
+)
 from graph.workflows.policy import (
     Refusal,
     ReturnRefusal,
@@ -229,11 +238,7 @@ class ReturnsPolicy(Policy):
         if any("not found" in m.text for m in lookups):
             return Outcome("waiting", "I could not find that order. Could you check the number?")
         if lookups:
-            return Outcome(
-                "handed_off",
-                "I could not complete that lookup right now, so I have passed it to a colleague.",
-                "tool_failed",
-            )
+            return LOOKUP_FAILED
         asked = facts.get("asked")
         if asked:
             other = named_amounts(customer_text(transcript)) - {as_amount(asked["amount"])}
@@ -252,17 +257,10 @@ class ReturnsPolicy(Policy):
         return Outcome("waiting", final_text(transcript) or ASK_ORDER)
 
 
-def decide(transcript: Sequence[AnyMessage]) -> Outcome:
-    """Unused while `SPEC.policy` decides; kept so the spec reads like the others."""
-    del transcript
-    return Outcome("waiting", ASK_ORDER)
-
-
 SPEC = WorkflowSpec(
     name="returns_refunds",
     instructions=INSTRUCTIONS,
     tools=(GET_ORDER_FOR_RETURN, ISSUE_REFUND),
-    decide=decide,
     policy=ReturnsPolicy(),
 )
 graph = build_workflow(SPEC)
