@@ -10,8 +10,11 @@ per statement:
   statements before the error are kept, as they were with a commit per statement). The process
   shares one connection, so a rollback could also drop another task's uncommitted write; the
   commit is what keeps that from happening.
-Either way nothing in the block is durable until the block ends: a caller that needs a row durable
-before it goes on (the inbound message before the graph runs) ends the block first.
+Either way everything in the block is durable once the block ends: a caller that needs a row durable
+before it goes on (the inbound message before the graph runs) ends the block first. On PostgreSQL
+nothing of the block is visible or durable before that; on SQLite another task's commit on the
+shared connection may make part of an open block durable early (no worse than the commit per
+statement this replaced; SQLite mode is single-process, see README).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from graph.workflows.address_policy import (
     write_refusal,
 )
 from graph.workflows.base import LOOKUP_FAILED, Outcome, Policy, Step, WorkflowSpec, build_workflow, this_turn
-from graph.workflows.policy import Refusal, read_confirmation
+from graph.workflows.policy import Refusal, read_change_answer
 from tools.addresses import GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS, one_line
 
 INSTRUCTIONS = """You are the shipping-address workflow of a customer-support team.
@@ -109,7 +109,7 @@ class AddressPolicy(Policy):
         address = read_address(text)
         bare = bare_order_number(text)
         orders = named_orders(text) or ([bare] if bare else [])
-        if asked and read_confirmation(text) == "no" and address is None and not orders:
+        if asked and read_change_answer(text) == "no" and address is None and not orders:
             return Step(facts={**said, "kept": turn})
         calls = []
         if orders:
@@ -135,7 +135,11 @@ class AddressPolicy(Policy):
             "order_id": str(confirmed["order_id"]),
             "address": dict(confirmed["address"]),
             "idempotency_key": idempotency_key(
-                ctx.brand_id, ctx.conversation_id, confirmed["order_id"], confirmed["address"]
+                ctx.brand_id,
+                ctx.conversation_id,
+                confirmed["order_id"],
+                confirmed["address"],
+                confirmed["turn"],
             ),
         }  # set in code: whatever hidden values the model sent are overwritten
         return ToolCall(name=call["name"], args=args, id=call["id"], type="tool_call")
@@ -238,9 +242,12 @@ class AddressPolicy(Policy):
         if [m for m in errors if not m.text.startswith("Error: refused: ")]:
             return LOOKUP_FAILED
         still = confirm_text(asked) if asked else ASK_ADDRESS if order else ASK_ORDER
+        asked_again = {"asked": {**asked, "turn": turn}} if asked else {}  # a yes now counts next turn
         if refused:
-            return Outcome("waiting", f"I have not changed anything: {refused[0]}. {still}")
-        return Outcome("waiting", still)
+            return Outcome(
+                "waiting", f"I have not changed anything: {refused[0]}. {still}", facts=asked_again
+            )
+        return Outcome("waiting", still, facts=asked_again)
 
 
 SPEC = WorkflowSpec(

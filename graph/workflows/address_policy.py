@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from graph.workflows.policy import Refusal, read_confirmation
+from graph.workflows.policy import Refusal, next_turn_after, plain_answer, read_change_answer
 from tools.addresses import clean_address
 
 REQUIRED_FIELDS = ("address1", "city", "zip")
@@ -141,7 +141,10 @@ def confirms(text: str, asked: Mapping[str, Any] | None, turn: int) -> bool:
 
     A yes that names another order or gives another address confirms nothing: it needs a new ask.
     """
-    if asked is None or int(asked.get("turn", turn)) >= turn:
+    if asked is None or not next_turn_after(asked, turn):
+        return False
+    address = clean_address(asked.get("address") or {})
+    if not plain_answer(text, [str(asked.get("order_number")), *address.values()]):
         return False
     named = named_orders(text)
     if named and str(asked.get("order_number")) not in named:
@@ -149,7 +152,7 @@ def confirms(text: str, asked: Mapping[str, Any] | None, turn: int) -> bool:
     given = read_address(text)
     if given is not None and not same_address(given, asked.get("address") or {}):
         return False
-    return read_confirmation(text) == "yes"
+    return read_change_answer(text) == "yes"
 
 
 def write_refusal(order_number: str, facts: Mapping[str, Any], turn: int) -> Refusal | None:
@@ -189,9 +192,11 @@ def write_refusal(order_number: str, facts: Mapping[str, Any], turn: int) -> Ref
     return None
 
 
-def idempotency_key(brand_id: str, conversation_id: str, order_id: str, address: Mapping[str, Any]) -> str:
-    """The write's Idempotency-Key: the same conversation, order and address always give the same key
-    (a retry never writes twice); another brand, conversation, order or address gives another."""
+def idempotency_key(
+    brand_id: str, conversation_id: str, order_id: str, address: Mapping[str, Any], confirmed_turn: int
+) -> str:
+    """The write's Idempotency-Key: one per confirmation (a retry of it never writes twice), so
+    changing back to an earlier address is a new write, not a replay of the first one."""
     bound = {k: v.casefold() for k, v in clean_address(address).items()}
-    raw = json.dumps([brand_id, conversation_id, str(order_id), bound], sort_keys=True)
+    raw = json.dumps([brand_id, conversation_id, str(order_id), bound, confirmed_turn], sort_keys=True)
     return f"address-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"

@@ -325,6 +325,11 @@ def build_workflow(spec: WorkflowSpec) -> CompiledStateGraph:
             log.warning(
                 "model unavailable in workflow %s for brand %s: %r", spec.name, runtime.context.brand_id, exc
             )
+            acted = any(isinstance(m, ToolMessage) for m in this_turn(state["transcript"]))
+            if spec.policy is not None and acted:
+                # The policy's own calls ran this turn (a lookup, a refund, a write): its decision
+                # says what they did; "nothing was done" would be false after a write.
+                return {**_finish(spec, state, [], ctx=runtime.context), "model_calls": calls + 1}
             down = Outcome("handed_off", MODEL_DOWN_REPLY, "model_unavailable")
             return {**_finish(spec, state, [], down), "model_calls": calls + 1}
         metrics.count_model_call(runtime.context.brand_id, spec.name, ai)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -58,6 +58,46 @@ def read_confirmation(text: str) -> Answer:
     if said_no and not said_yes:
         return "no"
     return "unclear"
+
+
+def read_change_answer(text: str) -> Answer:
+    """The customer's answer to "shall I change it?": here "cancel" or "stop it" is a no, never a yes."""
+    said_yes = bool(_YES.search(text))
+    said_no = bool(_NO.search(text) or _CANCEL.search(text))
+    if said_yes and not said_no:
+        return "yes"
+    if said_no and not said_yes:
+        return "no"
+    return "unclear"
+
+
+_QUALIFIED = re.compile(
+    r"\b(but|except|only|instead|unless|if|rather|different|another|what|why|how|which)\b", re.IGNORECASE
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _as_number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        return None
+
+
+def plain_answer(text: str, asked_numbers: Collection[str]) -> bool:
+    """Whether `text` can confirm money or an address at all: no question, no condition ("yes, but
+    only 30"), and no number but those of what we asked about (the order, the amount, the address).
+    Anything else is not a yes to our question: we ask again."""
+    if "?" in text or _QUALIFIED.search(text):
+        return False
+    allowed = {_as_number(n) for n in asked_numbers for n in _NUMBER.findall(n)}
+    return all(_as_number(n) in allowed for n in _NUMBER.findall(text))
+
+
+def next_turn_after(asked: Mapping[str, Any] | None, turn: int) -> bool:
+    """A confirmation counts only in the turn right after we asked: a yes given later (after other
+    questions, or meant for another workflow's ask) gets the question again, with what it is about."""
+    return asked is not None and int(asked.get("turn", turn)) + 1 == turn
 
 
 def read_offer_answer(text: str) -> OfferAnswer:
@@ -225,7 +265,9 @@ def confirms_refund(text: str, asked: Mapping[str, Any] | None, turn: int) -> bo
     A yes that names only other orders, or only other amounts, confirms nothing: a changed order
     or amount needs a new ask.
     """
-    if asked is None or int(asked.get("turn", turn)) >= turn:
+    if asked is None or not next_turn_after(asked, turn):
+        return False
+    if not plain_answer(text, [str(asked.get("order")), str(asked.get("amount"))]):
         return False
     orders = named_orders(text)
     if orders and asked.get("order") not in orders:
@@ -288,7 +330,13 @@ def refund_refusal(
     if refused is not None:
         return refused
     asked, confirmed = facts.get("asked"), facts.get("confirmed")
-    if not asked or not confirmed or int(confirmed["turn"]) <= int(asked["turn"]):
+    if (
+        not asked
+        or not confirmed
+        or int(confirmed["turn"]) <= int(asked["turn"])
+        or int(confirmed["turn"]) != turn
+    ):
+        # a yes is used in the turn it is given, never carried to a later one
         return Refusal("not_confirmed", f"the customer has not confirmed refunding order {order}")
     if confirmed.get("order") != order:
         return Refusal(

@@ -171,7 +171,7 @@ class ReturnsPolicy(Policy):
             return self._not_refunded(refunds[0], confirmed, facts, turn, ctx)
         if facts.get("declined") == turn:
             return Outcome("resolved", "All right, I have not refunded anything.")
-        return self._after_lookup(transcript, facts, turn, ctx) or self._fallback(transcript, facts)
+        return self._after_lookup(transcript, facts, turn, ctx) or self._fallback(transcript, facts, turn)
 
     def _not_refunded(
         self,
@@ -232,7 +232,7 @@ class ReturnsPolicy(Policy):
         }
         return Outcome("waiting", ask_text(asked, rules.window_days), facts=remembered)
 
-    def _fallback(self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any]) -> Outcome:
+    def _fallback(self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int) -> Outcome:
         """No lookup and no refund this turn: say why, or ask again what is still open."""
         lookups = _results(transcript, GET_ORDER_FOR_RETURN.name)
         if any("not found" in m.text for m in lookups):
@@ -247,7 +247,8 @@ class ReturnsPolicy(Policy):
                 if other
                 else ""
             )
-            return Outcome("waiting", note + confirm_text(asked))
+            asked_again = {"asked": {**asked, "turn": turn}}  # a yes now counts in the next turn
+            return Outcome("waiting", note + confirm_text(asked), facts=asked_again)
         refused = [
             m for m in _results(transcript, ISSUE_REFUND.name) if m.text.startswith("Error: refused: ")
         ]

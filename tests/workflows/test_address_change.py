@@ -111,7 +111,7 @@ async def test_that_the_address_of_unshipped_order_1002_changes_only_after_the_c
         "Illinois",
         "United States",
     )
-    key = idempotency_key("acme", "", ORDER_1002, OAK)
+    key = idempotency_key("acme", "", ORDER_1002, OAK, 3)  # confirmed on turn 3
     assert [(w["path"], w["headers"]["idempotency-key"]) for w in writes(sandbox)] == [
         (f"/shops/acme/admin/api/2024-10/orders/{ORDER_1002}.json", key)
     ]
@@ -292,7 +292,7 @@ def test_that_an_address_change_over_http_asks_confirms_and_writes(
     ]
     assert shipping(sandbox, "#1002")["address1"] == "500 Oak Road"
     assert [w["headers"]["idempotency-key"] for w in writes(sandbox)] == [
-        idempotency_key("acme", conversation, ORDER_1002, OAK)
+        idempotency_key("acme", conversation, ORDER_1002, OAK, 3)  # confirmed on turn 3
     ]
 
 

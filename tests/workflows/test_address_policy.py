@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -147,8 +148,8 @@ def test_that_the_order_number_before_an_address_is_not_read_as_its_street() -> 
 
 
 @given(TURNS, TURNS)
-def test_that_a_confirmation_must_come_in_a_later_turn_than_the_ask(ask_turn: int, turn: int) -> None:
-    assert confirms("yes", step("1002", OAK, ask_turn), turn) == (turn > ask_turn)
+def test_that_a_confirmation_counts_only_in_the_turn_right_after_the_ask(ask_turn: int, turn: int) -> None:
+    assert confirms("yes", step("1002", OAK, ask_turn), turn) == (turn == ask_turn + 1)
 
 
 def test_that_a_yes_with_another_order_or_address_confirms_nothing() -> None:
@@ -161,17 +162,35 @@ def test_that_a_yes_with_another_order_or_address_confirms_nothing() -> None:
     assert confirms("yes", None, 2) is False
 
 
-@given(ORDERS, ADDRESSES, st.sampled_from(["brand", "conversation", "order", "address"]))
-def test_that_the_key_is_stable_and_changes_with_conversation_order_and_address(
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "please cancel the address change",  # "cancel" is a no here, never a yes
+        "stop it",
+        "is that correct?",
+        "yes but make it 7 Elm Street Salem OR 97301",
+        "ok but the zip should be 62705",
+        "yes but apartment 4B",
+        "yes, 1003",
+        "yes, the zip is 62705",
+    ],
+)
+def test_that_only_a_plain_yes_to_this_order_and_address_confirms(answer: str) -> None:
+    assert confirms(answer, step("1002", OAK, 1), 2) is False
+
+
+@given(ORDERS, ADDRESSES, st.sampled_from(["brand", "conversation", "order", "address", "confirmation"]))
+def test_that_the_key_is_stable_and_changes_with_conversation_order_address_and_confirmation(
     order: str, address: dict[str, str], changed: str
 ) -> None:
-    key = idempotency_key("acme", "c-1", order, address)
-    assert key == idempotency_key("acme", "c-1", order, {k: f" {v.lower()} " for k, v in address.items()})
+    key = idempotency_key("acme", "c-1", order, address, 3)
+    assert key == idempotency_key("acme", "c-1", order, {k: f" {v.lower()} " for k, v in address.items()}, 3)
     other = {
-        "brand": ("globex", "c-1", order, address),
-        "conversation": ("acme", "c-2", order, address),
-        "order": ("acme", "c-1", f"{order}9", address),
-        "address": ("acme", "c-1", order, {**address, "zip": "00000"}),
+        "brand": ("globex", "c-1", order, address, 3),
+        "conversation": ("acme", "c-2", order, address, 3),
+        "order": ("acme", "c-1", f"{order}9", address, 3),
+        "address": ("acme", "c-1", order, {**address, "zip": "00000"}, 3),
+        "confirmation": ("acme", "c-1", order, address, 5),  # back to an earlier address: a new write
     }[changed]
     assert idempotency_key(*other) != key
     assert key.startswith("address-") and len(key) == 40
