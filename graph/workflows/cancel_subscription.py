@@ -188,7 +188,9 @@ class CancelPolicy(Policy):
             return Outcome(
                 "resolved", "All right, I have not cancelled anything: your subscription stays active."
             )
-        return self._after_lookup(transcript, facts, turn, ctx) or self._fallback(transcript, facts, ctx)
+        return self._after_lookup(transcript, facts, turn, ctx) or self._fallback(
+            transcript, facts, turn, ctx
+        )
 
     def _after_lookup(
         self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
@@ -213,27 +215,33 @@ class CancelPolicy(Policy):
                 "cancelled": None,
             }
             return Outcome("waiting", reply, facts=made)
-        if facts.get("declined") == turn or no_offer:
+        asked = facts.get("asked")
+        already_asked = asked is not None and asked["subscription_id"] == sub["subscription_id"]
+        if facts.get("declined") == turn or no_offer or already_asked:  # (again) the confirmation question
             return Outcome("waiting", confirm_text(terms), facts={"asked": terms, "confirmed": None})
         return Outcome("waiting", f"{described}{offer_text(ctx)}")  # not answered yet: the offer stands
 
     def _fallback(
-        self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], ctx: BrandContext
+        self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
     ) -> Outcome:
         """No lookup and no cancel this turn: say why, or ask again what is still open."""
         cancels = _tool_results(transcript, CANCEL_SUBSCRIPTION.name)
         refused = [m for m in cancels if m.text.startswith("Error: refused: ")]
+        asked = facts.get("asked")
         if refused:
             reason = refused[0].text.removeprefix("Error: refused: ")
+            if asked and not facts.get("cancelled"):  # the question still stands: asked again
+                again = f"I cannot cancel anything yet: {reason}. {confirm_text(asked)}"
+                return Outcome("waiting", again, facts={"asked": {**asked, "turn": turn}})
             return Outcome("waiting", f"I cannot cancel anything yet: {reason}. {ASK_ID}")
         errors = [m for m in this_turn(transcript) if isinstance(m, ToolMessage) and m.status == "error"]
         if any("not found" in m.text for m in errors):
             return Outcome("waiting", "I could not find that subscription. Could you check the id?")
         if errors:
             return LOOKUP_FAILED
-        asked, offer = facts.get("asked"), facts.get("offer")
-        if asked and not facts.get("cancelled"):
-            return Outcome("waiting", confirm_text(asked))
+        offer = facts.get("offer")
+        if asked and not facts.get("cancelled"):  # asked again: a yes now counts in the next turn
+            return Outcome("waiting", confirm_text(asked), facts={"asked": {**asked, "turn": turn}})
         if offer and not facts.get("cancelled") and ctx.brand.subscriptions.retention_offer is not None:
             return Outcome("waiting", f"About subscription {offer['subscription_id']}:{offer_text(ctx)}")
         return Outcome("waiting", final_text(transcript) or ASK_ID)

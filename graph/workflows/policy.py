@@ -116,11 +116,14 @@ def same_terms(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 
 def confirms(text: str, asked: Mapping[str, Any] | None, turn: int) -> bool:
-    """True when `text`, in `turn`, confirms the cancel we asked about in an earlier turn.
+    """True when `text`, in `turn`, confirms the cancel we asked about in the turn before.
 
-    A yes that names only other subscriptions confirms nothing: a changed id needs a new ask.
+    A yes that names only other subscriptions confirms nothing: a changed id needs a new ask. Only a
+    plain answer counts (`plain_answer`), only in the turn right after the ask (`next_turn_after`).
     """
-    if asked is None or int(asked.get("turn", turn)) >= turn:
+    if asked is None or not next_turn_after(asked, turn):
+        return False
+    if not plain_answer(text, [str(asked.get("subscription_id")), str(asked.get("price"))]):
         return False
     named = named_subscriptions(text)
     if named and asked.get("subscription_id") not in named:
@@ -150,7 +153,7 @@ def cancel_refusal(subscription_id: str, facts: Mapping[str, Any], turn: int) ->
     if not offer or int(offer["turn"]) >= turn:
         return not_offered
     confirmed = facts.get("confirmed")
-    if not confirmed:
+    if not confirmed or int(confirmed["turn"]) != turn:  # a yes is used in the turn it is given
         return Refusal("not_confirmed", f"the customer has not confirmed cancelling {subscription_id}")
     if confirmed.get("subscription_id") != subscription_id:
         return Refusal(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.messages import ToolCall
@@ -45,6 +46,7 @@ def test_that_a_cancel_is_allowed_only_after_an_earlier_offer_and_a_later_bound_
         and call == offered == asked == confirmed
         and asked_price == confirmed_price
         and confirm_turn > ask_turn
+        and confirm_turn == turn  # a yes is used in the turn it is given
     )
     assert (cancel_refusal(call, facts, turn) is None) == allowed
 
@@ -95,9 +97,18 @@ def test_that_the_customer_texts_of_the_flow_read_as_intended() -> None:
 
 
 @given(TURNS, TURNS)
-def test_that_a_confirmation_must_come_in_a_later_turn_than_the_ask(ask_turn: int, turn: int) -> None:
+def test_that_a_confirmation_counts_only_in_the_turn_right_after_the_ask(ask_turn: int, turn: int) -> None:
     asked = terms("sub_501", "29.00", ask_turn)
-    assert confirms("yes, cancel it", asked, turn) == (turn > ask_turn)
+    assert confirms("yes, cancel it", asked, turn) == (turn == ask_turn + 1)
+
+
+@pytest.mark.parametrize(
+    "answer", ["is that the monthly one?", "yes but only after the next delivery", "yes, cancel sub_502 too"]
+)
+def test_that_only_a_plain_yes_confirms_a_cancel(answer: str) -> None:
+    asked = terms("sub_501", "29.00", 1)
+    assert confirms("yes, cancel sub_501", asked, 2) is True
+    assert confirms(answer, asked, 2) is False
 
 
 def test_that_a_yes_naming_only_another_subscription_confirms_nothing() -> None:

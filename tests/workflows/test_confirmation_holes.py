@@ -114,3 +114,15 @@ async def test_that_a_yes_is_never_carried_to_a_later_turn(
     sandbox.admin("model", "POST", "mode", {"mode": mode})
     await turn("what is happening with the refund of order 1001?")
     assert refunds(sandbox) == []  # no yes in this turn: the model's refund call is refused
+
+
+async def test_that_ok_thanks_after_another_question_cancels_no_subscription(
+    turn: Turn, sandbox: Sandbox
+) -> None:
+    await turn("please cancel my subscription sub_501")
+    await turn("no thanks")  # declines the offer: we ask to confirm the cancel
+    await turn("where is my order 1001?")
+    await turn("ok thanks")
+    state = sandbox.admin("commerce", "GET", "state").json()["shops"]["acme"]
+    assert state["cancellations"] == []
+    assert next(s for s in state["subscriptions"] if s["id"] == "sub_501")["status"] == "active"
