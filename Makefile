@@ -13,7 +13,7 @@ STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,graph nodes tools checkpoint api brands sandbox bench)))
 
-.PHONY: help install run test lint format studio sandbox bench clean
+.PHONY: help install run test lint format studio sandbox bench demo clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ studio: $(STAMP) ## Serve the graph with `langgraph dev` on 127.0.0.1:8123 or ST
 
 bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Postgres)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.turn_overhead
+
+demo: $(STAMP) ## The closing-note demo: curls through every policy workflow on a fresh SQLite service
+	bash scripts/demo.sh
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) $(ST_VENV) $(DATA_DIR) .pytest_cache .ruff_cache .schemathesis
