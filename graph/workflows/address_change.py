@@ -37,7 +37,17 @@ from graph.workflows.address_policy import (
     read_address,
     write_refusal,
 )
-from graph.workflows.base import LOOKUP_FAILED, Outcome, Policy, Step, WorkflowSpec, build_workflow, this_turn
+from graph.workflows.base import (
+    LOOKUP_FAILED,
+    REFUSED,
+    Outcome,
+    Policy,
+    Step,
+    WorkflowSpec,
+    build_workflow,
+    refusal_reasons,
+    this_turn,
+)
 from graph.workflows.policy import Refusal, read_change_answer
 from tools.addresses import GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS, one_line
 
@@ -231,15 +241,13 @@ class AddressPolicy(Policy):
         if proposal:
             return Outcome("waiting", ASK_ORDER, facts={"proposal": proposal})
         errors = [m for m in this_turn(transcript) if isinstance(m, ToolMessage) and m.status == "error"]
-        refused = [
-            m.text.removeprefix("Error: refused: ") for m in errors if m.text.startswith("Error: refused: ")
-        ]
+        refused = refusal_reasons(transcript)
         if any("not found" in m.text for m in errors):
             forget = {"order": None, "asked": None, "confirmed": None}  # not this customer's: start over
             return Outcome(
                 "waiting", "I could not find that order. Could you check the number?", facts=forget
             )
-        if [m for m in errors if not m.text.startswith("Error: refused: ")]:
+        if [m for m in errors if not m.text.startswith(REFUSED)]:
             return LOOKUP_FAILED
         still = confirm_text(asked) if asked else ASK_ADDRESS if order else ASK_ORDER
         asked_again = {"asked": {**asked, "turn": turn}} if asked else {}  # a yes now counts next turn

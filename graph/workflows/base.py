@@ -173,6 +173,19 @@ def speakable(reply: str, transcript: Sequence[AnyMessage]) -> bool:
     return said not in errors
 
 
+REFUSED = "Error: refused: "
+"""How a tool call the policy's guard refused reads to the model (`_guarded`)."""
+
+
+def refusal_reasons(transcript: Sequence[AnyMessage], tool: str | None = None) -> list[str]:
+    """This turn's guard refusals (of `tool`, or of any tool), as their reasons, in order."""
+    return [
+        m.text.removeprefix(REFUSED)
+        for m in this_turn(transcript)
+        if isinstance(m, ToolMessage) and m.text.startswith(REFUSED) and tool in (None, m.name)
+    ]
+
+
 def final_text(transcript: Sequence[AnyMessage]) -> str:
     """The model's last words this turn, or "" when it ended on a tool step or only repeated a
     tool error (those are for the model, not for the customer)."""
@@ -291,7 +304,7 @@ async def _guarded(
                 verdict.rule,
             )
             results[call["id"] or ""] = ToolMessage(
-                content=f"Error: refused: {verdict.reason}",
+                content=f"{REFUSED}{verdict.reason}",
                 tool_call_id=call["id"] or "",
                 name=call["name"],
                 status="error",

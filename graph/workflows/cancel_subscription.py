@@ -32,6 +32,7 @@ from graph.workflows.base import (
     WorkflowSpec,
     build_workflow,
     final_text,
+    refusal_reasons,
     this_turn,
 )
 from graph.workflows.policy import (
@@ -225,11 +226,10 @@ class CancelPolicy(Policy):
         self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
     ) -> Outcome:
         """No lookup and no cancel this turn: say why, or ask again what is still open."""
-        cancels = _tool_results(transcript, CANCEL_SUBSCRIPTION.name)
-        refused = [m for m in cancels if m.text.startswith("Error: refused: ")]
+        refused = refusal_reasons(transcript, CANCEL_SUBSCRIPTION.name)
         asked = facts.get("asked")
         if refused:
-            reason = refused[0].text.removeprefix("Error: refused: ")
+            reason = refused[0]
             if asked and not facts.get("cancelled"):  # the question still stands: asked again
                 again = f"I cannot cancel anything yet: {reason}. {confirm_text(asked)}"
                 return Outcome("waiting", again, facts={"asked": {**asked, "turn": turn}})

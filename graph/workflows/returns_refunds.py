@@ -35,6 +35,7 @@ from graph.workflows.base import (
     WorkflowSpec,
     build_workflow,
     final_text,
+    refusal_reasons,
     this_turn,
 )
 from graph.workflows.policy import (
@@ -249,11 +250,9 @@ class ReturnsPolicy(Policy):
             )
             asked_again = {"asked": {**asked, "turn": turn}}  # a yes now counts in the next turn
             return Outcome("waiting", note + confirm_text(asked), facts=asked_again)
-        refused = [
-            m for m in _results(transcript, ISSUE_REFUND.name) if m.text.startswith("Error: refused: ")
-        ]
+        refused = refusal_reasons(transcript, ISSUE_REFUND.name)
         if refused:
-            reason = refused[0].text.removeprefix("Error: refused: ")
+            reason = refused[0]
             return Outcome("waiting", f"I cannot refund anything yet: {reason}. {ASK_ORDER}")
         return Outcome("waiting", final_text(transcript) or ASK_ORDER)
 
