@@ -1,8 +1,8 @@
 """The router on the held-back eval split (`python -m bench.routing_eval`).
 
-Reads the labelled data in place (see `nodes.router_corpus`): the Bitext sample (CDLA-Sharing-1.0,
+Reads the labelled data in place (see `routing.corpus`): the Bitext sample (CDLA-Sharing-1.0,
 (c) Bitext) and our own examples, keeping only the eval split (20 %, by a hash of the text), which
-`nodes.router_train` never reads. Figures are at the level of the router's output labels
+`routing.train` never reads. Figures are at the level of the router's output labels
 (order_status, cancel_subscription, returns_refunds, address_change, handoff, other):
 - single: one-ask examples; right when the router returns exactly that one label;
 - no-ask: our examples that ask nothing ("thanks", "it is #1001"); right when it returns none;
@@ -26,10 +26,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nodes.intents import read_message
 from nodes.route import needs_model
-from nodes.router import MODEL_PATH, load_model
-from nodes.router_corpus import (
+from routing.classifier import MODEL_PATH, load_model
+from routing.corpus import (
     BARE_JOINS,
     CONNECTOR_JOINS,
     NONE,
@@ -38,6 +37,7 @@ from nodes.router_corpus import (
     in_split,
     load_examples,
 )
+from routing.reading import read_message
 
 PAIRS = 2000
 SEED = 5

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, TypedDict
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 from langgraph.graph.message import add_messages
 
+from routing.reading import Intent
+
 Author = Literal["customer", "ai", "human"]
 RunStatus = Literal["waiting", "resolved", "handed_off", "failed"]
 
@@ -22,16 +24,6 @@ MAX_MESSAGES = 40
 """Customer-visible messages kept in state; older ones stay in the conversation store."""
 MAX_TRANSCRIPT = 16
 """Messages kept per workflow transcript, tool-call pairs whole."""
-
-
-class Intent(TypedDict):
-    """One ask found in the customer's message."""
-
-    name: str
-    confidence: float
-    entities: dict[str, str]
-    position: int
-    """Where the ask starts in the message: `compose` answers in the customer's order."""
 
 
 class WorkflowRun(TypedDict):

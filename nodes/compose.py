@@ -1,6 +1,6 @@
 """`compose`: one reply covering every ask, in the customer's order; hand off only the unsolved part.
 
-When `route` found nothing to answer (`nodes.segments.nothing_to_answer`), no reply at all: the
+When `route` found nothing to answer (`routing.silence.nothing_to_answer`), no reply at all: the
 AI closes the conversation silently and `billing` records `ai_closed_no_reply`.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 
 from graph.state import Handoff, Intent, TurnState, WorkflowRun
-from nodes.segments import nothing_to_answer
+from routing.silence import nothing_to_answer
 
 CLARIFY = (
     "Thanks for your message. Could you tell me what you need help with: an order, a subscription, a return?"

@@ -1,13 +1,13 @@
 """`route`: find every ask in the turn, then `dispatch` one `Send` per ask to its workflow, side by side.
 
 Routing (see docs/routing.md):
-- the trained classifier (`nodes.intents`) reads the message first; the model is asked, with a
+- the trained classifier (`routing.reading`) reads the message first; the model is asked, with a
   structured output, only about a message with a segment the classifier is not confident about;
 - continuity: a workflow waiting for the customer receives the turn's answer (a part that asks
   nothing, or the whole message when it holds no new ask); a new ask in the same turn starts its
   own workflow beside it. The waiting workflows are the runs whose status is `waiting`, most
   recent turn first: `runs` is the workflow stack, no other state is kept;
-- nothing to answer (`nodes.segments.nothing_to_answer`: empty after sanitising, an auto-reply,
+- nothing to answer (`routing.silence.nothing_to_answer`: empty after sanitising, an auto-reply,
   a bare "thanks" once resolved): no asks at all, and `compose` closes without a reply;
 - brand mapping, in `dispatch`: an ask whose workflow the brand has not enabled goes to
   `handoff` (never run), as do asks for a person and asks no workflow handles (`other`).
@@ -30,9 +30,9 @@ from brands.context import BrandContext
 from graph.model import get_chat_model
 from graph.state import Intent, TurnState, WorkflowRun
 from graph.workflows.base import new_run
-from nodes.intents import Reading, entities_in, probability_of, read_message
-from nodes.router import NONE
-from nodes.segments import nothing_to_answer
+from routing.classifier import NONE
+from routing.reading import Reading, entities_in, probability_of, read_message
+from routing.silence import nothing_to_answer
 from tools.endpoints import EndpointsError
 
 log = logging.getLogger(__name__)

@@ -1,23 +1,18 @@
-"""Who took part in a conversation, the segment that follows, and when the AI stays silent.
+"""Who took part in a conversation, and the segment that follows.
 
 Invariant guarded here (7, honest accounting): the segment is one pure function of the
 conversation's events — who replied and whether the AI closed it without a reply — never of
 timing, order or message counts. Only the AI alone is automated; one human line makes it
 `ai_and_human`. The same tables feed the checkpoint (`billing` node, events endpoint) and the
 ledger, so the segment a response shows is the segment the ledger bills.
-
-`nothing_to_answer` is the code that lets the AI close a conversation without replying: a message
-that is empty after sanitising, an auto-reply (out-of-office, delivery and read receipts), or a
-bare "thanks" once every workflow of the conversation is resolved.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from graph.state import Participation, WorkflowRun, merge_participation
+from graph.state import Participation, merge_participation
 
 Segment = Literal["ai_only", "ai_and_human", "human_only", "ai_closed_no_reply", "nobody"]
 SEGMENTS: tuple[Segment, ...] = ("ai_only", "ai_and_human", "human_only", "ai_closed_no_reply", "nobody")
@@ -37,8 +32,6 @@ EVENT_PARTICIPATION: Mapping[ConversationEvent, Participation] = {
 
 GUARD_HANDOFF = "internal_error"
 """The handoff reason of the per-turn guard (`api/turns.py`): its apology answers nothing."""
-
-NoReplyReason = Literal["empty", "auto_reply", "thanks"]
 
 
 def participation_of(events: Iterable[ConversationEvent]) -> Participation:
@@ -77,70 +70,3 @@ def turn_events(reply: str | None, handoff_reason: str | None) -> list[Conversat
     elif reply is None:
         events.append("ai_closed_no_reply")
     return events
-
-
-_AUTO_HEADER = re.compile(
-    r"^\s*(?:automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (?:the )?office(?: reply)?"
-    r"|ooo|r[ée]ponse automatique|abwesenheitsnotiz|automatische antwort|respuesta autom[aá]tica"
-    r"|delivery status notification|delivery receipt|delivery notification|read receipt|read"
-    r"|undeliverable|undelivered mail(?: returned to sender)?|mail delivery (?:failed|failure|subsystem)"
-    r"|returned mail)\s*:",
-    re.I,
-)
-_AUTO_BODY = re.compile(
-    r"\bthis is an? (?:automatic(?:ally generated)?|automated|auto[- ]?generated) (?:reply|response|message|e-?mail)"
-    r"|\b(?:i am|i[’']m|i will be|i[’']ll be) (?:currently )?(?:out of (?:the )?office|away from (?:the office|my desk)"
-    r"|on (?:annual |parental )?(?:leave|vacation|holiday))"
-    r"|\byour message (?:was|has been) (?:delivered|read|displayed)"
-    r"|\bdelivery (?:has failed|to the following recipients? failed)",
-    re.I,
-)
-_QUOTED = re.compile(r"^\s*>.*$", re.M)
-_THANKS = re.compile(
-    r"(?:(?:ok(?:ay)?|great|perfect|awesome|cool|brilliant|super|lovely|got it|all good|that[’']?s (?:great|perfect))"
-    r"[\s,.!-]*)?"
-    r"(?:thanks?|thank you|thx|ty|cheers|many thanks|much appreciated)"
-    r"(?:\s+(?:a lot|so much|very much|again|a million))?"
-    r"(?:[\s,.!-]*(?:bye|have a (?:nice|good|great) day))?"
-)
-_ACK_EMOJI = "\U0001f44d\U0001f64f\U0001f642\U0001f60a\u2764\U0001f44c\ufe0f"
-"""Thumbs up, folded hands, smiles, heart, OK hand (and the emoji presentation selector)."""
-_EDGE = " \t\n.!,;:-~*()" + _ACK_EMOJI
-
-
-def is_auto_reply(text: str) -> bool:
-    """An out-of-office, delivery or read receipt: a machine answering, not a customer asking.
-
-    A subject-style header ("Automatic reply:", "Out of Office:", "Undeliverable:") decides alone.
-    A body phrase ("I am out of the office") decides only when the unquoted text asks no question,
-    so a customer who mentions being away and asks something still gets an answer.
-    """
-    if _AUTO_HEADER.search(text):
-        return True
-    if not _AUTO_BODY.search(text):
-        return False
-    return "?" not in _QUOTED.sub("", text)
-
-
-def is_bare_thanks(text: str) -> bool:
-    """Only gratitude or an acknowledgement, nothing asked ("thanks!", "ok, thank you 👍", "👍")."""
-    core = text.strip(_EDGE).lower()
-    if not core:
-        return any(ch in _ACK_EMOJI for ch in text)
-    return bool(_THANKS.fullmatch(core))
-
-
-def is_resolved(runs: Sequence[WorkflowRun]) -> bool:
-    """Every workflow the conversation ran is resolved: nothing waits, nothing was handed off."""
-    return bool(runs) and all(r["status"] == "resolved" for r in runs)
-
-
-def nothing_to_answer(clean_text: str, runs: Iterable[WorkflowRun]) -> NoReplyReason | None:
-    """Why the AI closes without replying to this (sanitised) message, or None when it answers."""
-    if not clean_text.strip():
-        return "empty"
-    if is_auto_reply(clean_text):
-        return "auto_reply"
-    if is_bare_thanks(clean_text) and is_resolved(list(runs)):
-        return "thanks"
-    return None

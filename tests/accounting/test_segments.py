@@ -12,11 +12,11 @@ from graph.workflows.base import new_run
 from nodes.segments import (
     EVENT_PARTICIPATION,
     ConversationEvent,
-    nothing_to_answer,
     participation_of,
     segment_of,
     turn_events,
 )
+from routing.silence import nothing_to_answer
 from tools.sanitiser import clean
 
 EVENTS: list[ConversationEvent] = list(EVENT_PARTICIPATION)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nodes.intents import read_message
+from routing.reading import read_message
 
 DOUBTFUL_NO_ASK_CANDIDATES = (
     "it broke",

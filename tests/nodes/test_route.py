@@ -8,7 +8,6 @@ from langgraph.types import Send
 from brands.context import BrandContext
 from graph.state import Intent, TurnState, WorkflowRun
 from graph.workflows.base import new_run
-from nodes.intents import Reading, read_message
 from nodes.route import (
     continue_waiting,
     dispatch,
@@ -19,7 +18,8 @@ from nodes.route import (
     with_model_labels,
     workflow_for,
 )
-from nodes.router import Segment
+from routing.classifier import Span
+from routing.reading import Reading, read_message
 from tests.nodes.readings import doubtful_no_ask
 
 
@@ -121,8 +121,8 @@ def test_that_the_model_is_asked_only_about_a_doubtful_part_that_could_change_wh
 
 def test_that_the_models_labels_replace_only_the_doubtful_parts() -> None:
     text = "where is my order 1001 and my coffee maker broke"
-    sure = Segment("order_status", 0.99, 0, 22, 9.0)
-    doubt = Segment("other", 0.4, 27, len(text), 9.0)
+    sure = Span("order_status", 0.99, 0, 22, 9.0)
+    doubt = Span("other", 0.4, 27, len(text), 9.0)
     reading = Reading(text, [sure, doubt], [ask("order_status"), ask("other", 27, 0.4)], [doubt], None)
     assert [(i["name"], i["position"]) for i in with_model_labels(reading, ["returns_refunds"])] == [
         ("order_status", 0),

@@ -8,8 +8,8 @@ import pytest
 
 from graph.state import TurnState
 from graph.workflows.base import new_run
-from nodes.intents import read_message
 from nodes.route import ROUTER_INSTRUCTIONS, route
+from routing.reading import read_message
 from tests.conftest import Sandbox
 from tests.nodes.readings import doubtful_no_ask
 from tools.http import aclose_clients

@@ -1,4 +1,4 @@
-"""Train the router offline and write `nodes/router_model.json`: `python -m nodes.router_train`.
+"""Train the router offline and write `routing/router_model.json`: `python -m routing.train`.
 
 Two models, both logistic regression by plain SGD, in pure Python:
 - the label model over the source intents (`fine_classes`), summed per router label at run time;
@@ -25,8 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nodes.router import MODEL_PATH, RouterModel, SpanTable
-from nodes.router_corpus import (
+from routing.classifier import MODEL_PATH, RouterModel, SpanTable
+from routing.corpus import (
     BARE_JOINS,
     CONNECTOR_JOINS,
     NONE,
@@ -38,7 +38,7 @@ from nodes.router_corpus import (
     load_examples,
     router_label,
 )
-from nodes.router_features import (
+from routing.features import (
     CONNECTORS,
     MAX_CONNECTORS,
     cut_features,

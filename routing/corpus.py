@@ -3,7 +3,7 @@
 Sources, read in place (never copied into the project):
 - Bitext sample customer-service dataset, 27 intents (CDLA-Sharing-1.0, attributed to Bitext), under
   `../shared/data/bitext-customer-service/` relative to the repository root;
-- our own examples in `nodes/router_data/extra_examples.jsonl`, for the asks Bitext lacks
+- our own examples in `routing/data/extra_examples.jsonl`, for the asks Bitext lacks
   (cancelling a subscription, returning an item) and for turns that carry no ask at all (`none`).
 
 Every example is either training, dev (tuning) or eval (held back for `bench.routing_eval`), by
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from nodes.router import NONE
+from routing.classifier import NONE
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BITEXT_CSV = REPO_ROOT.parent / "shared/data/bitext-customer-service/bitext_customer_service_27intents.csv"
-EXTRA_EXAMPLES = Path(__file__).resolve().parent / "router_data" / "extra_examples.jsonl"
+EXTRA_EXAMPLES = Path(__file__).resolve().parent / "data" / "extra_examples.jsonl"
 
 RouterLabel = Literal[
     "order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff", "other"

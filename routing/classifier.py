@@ -1,8 +1,8 @@
 """The trained router: a linear intent classifier over every span of a message, a cut model for
 where one ask ends and the next begins, and the segmentation that best explains the message.
 
-Pure and deterministic: no I/O but loading the committed artefact `nodes/router_model.json`
-(written by `python -m nodes.router_train`), no clock, no randomness. Every span's class scores
+Pure and deterministic: no I/O but loading the committed artefact `routing/router_model.json`
+(written by `python -m routing.train`), no clock, no randomness. Every span's class scores
 come from two prefix sums; one pass of dynamic programming over the likely cuts finds the best
 segmentation, maximising
 
@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from nodes.router_features import (
+from routing.features import (
     CONNECTORS,
     MAX_CONNECTORS,
     Token,
@@ -48,11 +48,13 @@ CUT_FLOOR = 8.0
 
 
 class RouterArtefactError(ValueError):
-    """`nodes/router_model.json` cannot be read as a router (retrain: `python -m nodes.router_train`)."""
+    """`routing/router_model.json` cannot be read as a router (retrain: `python -m routing.train`)."""
 
 
 @dataclass(frozen=True)
-class Segment:
+class Span:
+    """One labelled part of a message: a segment of the best segmentation (not an accounting segment)."""
+
     label: str
     confidence: float
     start: int
@@ -162,7 +164,7 @@ class RouterModel:
                 start += 1
         return sorted(out, key=lambda c: c[1])
 
-    def segment(self, text: str) -> list[Segment]:
+    def segment(self, text: str) -> list[Span]:
         """The best segmentation of `text`, adjacent same-label segments merged, in order."""
         tokens = tokenize(text)
         if not tokens:
@@ -195,7 +197,7 @@ class RouterModel:
         table: SpanTable,
         cuts: Sequence[tuple[int, int, float]],
         pieces: Sequence[tuple[int, int]],
-    ) -> list[Segment]:
+    ) -> list[Span]:
         groups: list[tuple[int, int, str]] = []
         for start, end in pieces:
             label = table.label(start, end)
@@ -203,7 +205,7 @@ class RouterModel:
                 groups[-1] = (groups[-1][0], end, label)
             else:
                 groups.append((start, end, label))
-        out: list[Segment] = []
+        out: list[Span] = []
         for start, end, label in groups:
             conf = self.label_probabilities(table.scores(start, end))[label]
             whole = table.score(start, end)
@@ -215,7 +217,7 @@ class RouterModel:
                 ),
                 default=-math.inf,
             )
-            out.append(Segment(label, conf, tokens[start].start, tokens[end - 1].end, whole - split))
+            out.append(Span(label, conf, tokens[start].start, tokens[end - 1].end, whole - split))
         return out
 
 

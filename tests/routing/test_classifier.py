@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nodes.intents import entities_in, find_intents, read_message
-from nodes.router import MODEL_PATH, RouterArtefactError, RouterModel, SpanTable, load_model
-from nodes.router_corpus import (
+from routing.classifier import MODEL_PATH, RouterArtefactError, RouterModel, SpanTable, load_model
+from routing.corpus import (
     BITEXT_CSV,
     ROUTER_LABELS,
     in_split,
@@ -20,7 +19,8 @@ from nodes.router_corpus import (
     router_label,
     split_of,
 )
-from nodes.router_features import tokenize
+from routing.features import tokenize
+from routing.reading import entities_in, find_intents, read_message
 
 
 def names(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 """What the router reads: tokens, the breaks between them, and the features of spans and cuts.
 
-Pure functions shared by training (`nodes.router_train`) and the runtime (`nodes.router`), so the
+Pure functions shared by training (`routing.train`) and the runtime (`routing.classifier`), so the
 two can never read a message differently.
 """
 

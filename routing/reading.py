@@ -1,7 +1,7 @@
 """Reading a customer's message: the asks the trained router finds in it, with their entities.
 
 Deterministic and pure (the model fallback lives in `nodes.route`). A message is cut into
-segments by `nodes.router`; each segment labelled with a router label is an ask (`Intent`), a
+segments by `routing.classifier`; each segment labelled with a router label is an ask (`Intent`), a
 segment labelled `none` is text that asks nothing ("yes please", "it is #1001"): the answer a
 waiting workflow gets. An ask owns the text from its start to the next ask's start (the first
 ask also owns what comes before it); its entities are found there.
@@ -13,9 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.state import Intent
-from nodes.router import NONE, RouterModel, Segment, load_model
-from nodes.router_features import tokenize
+from typing_extensions import TypedDict
+
+from routing.classifier import NONE, RouterModel, Span, load_model
+from routing.features import tokenize
 
 ENTITY_PATTERNS: dict[str, re.Pattern[str]] = {
     "order_number": re.compile(r"(?:order|#)\s*(?:number|no\.?)?\s*#?\s*(\d{4,10})\b", re.I),
@@ -30,15 +31,25 @@ ENTITY_PATTERNS: dict[str, re.Pattern[str]] = {
 CONFIDENCE_DIGITS = 2
 
 
+class Intent(TypedDict):
+    """One ask found in the customer's message (the turn state's `intents` holds these)."""
+
+    name: str
+    confidence: float
+    entities: dict[str, str]
+    position: int
+    """Where the ask starts in the message: `compose` answers in the customer's order."""
+
+
 @dataclass(frozen=True)
 class Reading:
     """What the router read in one message."""
 
     text: str
-    segments: list[Segment]
+    segments: list[Span]
     intents: list[Intent]
     """The asks, in the customer's order: one per run of segments with the same router label."""
-    uncertain: list[Segment]
+    uncertain: list[Span]
     """The segments the classifier is not confident about: a doubtful label, or a possible second
     ask hidden inside (see `RouterModel.threshold` and `RouterModel.min_margin`)."""
     answer: Intent | None
@@ -55,7 +66,7 @@ def entities_in(text: str) -> dict[str, str]:
     return found
 
 
-def _owned(text: str, segments: Sequence[Segment], index: int) -> str:
+def _owned(text: str, segments: Sequence[Span], index: int) -> str:
     """The text an ask owns: from its start (or the message start) up to the next ask."""
     asks = [i for i, s in enumerate(segments) if s.label != NONE]
     later = [segments[i].start for i in asks if i > index]
@@ -63,7 +74,7 @@ def _owned(text: str, segments: Sequence[Segment], index: int) -> str:
     return text[start : later[0] if later else len(text)]
 
 
-def _intent(text: str, segments: Sequence[Segment], index: int, owned: bool) -> Intent:
+def _intent(text: str, segments: Sequence[Span], index: int, owned: bool) -> Intent:
     seg = segments[index]
     region = _owned(text, segments, index) if owned else text[seg.start : seg.end]
     return Intent(
@@ -89,11 +100,11 @@ def _add_ask(intents: list[Intent], ask: Intent) -> None:
 
 
 def read_message(text: str, model: RouterModel | None = None) -> Reading:
-    """Segment `text` and turn its segments into asks, doubtful parts and the answer part."""
+    """Span `text` and turn its segments into asks, doubtful parts and the answer part."""
     router = model or load_model()
     segments = router.segment(text)
     intents: list[Intent] = []
-    uncertain: list[Segment] = []
+    uncertain: list[Span] = []
     answer: Intent | None = None
     for i, seg in enumerate(segments):
         is_ask = seg.label != NONE
