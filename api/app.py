@@ -25,8 +25,8 @@ from api.turns import Service, run_turn, thread_id, workflows_of
 from brands import default_brands, load_brands
 from checkpoint.factory import open_persistence
 from graph.builder import WORKFLOWS, compile_graph
-from graph.state import Participation
 from nodes.billing import segment_of
+from state.schema import Participation
 from tools.http import aclose_clients
 
 log = logging.getLogger(__name__)

@@ -23,9 +23,9 @@ from api.schemas import HandoffOut, InboundMessage, IntentOut, TurnResponse, Wor
 from brands import BrandConfig
 from brands.context import BrandContext
 from checkpoint.factory import Persistence
-from graph.state import Participation, WorkflowRun
 from nodes.billing import segment_of
 from nodes.segments import turn_events
+from state.schema import Participation, WorkflowRun
 from tools import metrics
 from tools.sanitiser import clean
 

@@ -63,7 +63,7 @@ from api.settings import Settings
 from api.turns import Service
 from bench.environment import BenchError, Sandbox, sandbox, throwaway_databases
 from bench.systems import API_KEY, CUSTOMER, our_thread
-from graph.state import dangling_calls
+from state.tool_calls import dangling_calls
 from tools.http import get_client
 
 TEXTS = ("where is my order 1001?", "please cancel my subscription sub_501", "where is my order 1002?")

@@ -14,13 +14,13 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from brands.context import BrandContext
-from graph.state import TurnInput, TurnOutput, TurnState
 from graph.workflows import address_change, cancel_subscription, handoff, order_status, returns_refunds
 from nodes.billing import billing
 from nodes.compose import compose
 from nodes.repair import repair
 from nodes.route import dispatch, route
 from nodes.sanitise import sanitise
+from state.schema import TurnInput, TurnOutput, TurnState
 
 WORKFLOWS: Mapping[str, CompiledStateGraph] = {
     "order_status": order_status.graph,

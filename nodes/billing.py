@@ -22,7 +22,6 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Literal
 
 from checkpoint.ledger import Account, Entry
-from graph.state import Participation, TurnState
 from nodes.segments import (
     EVENT_PARTICIPATION,
     ConversationEvent,
@@ -31,6 +30,7 @@ from nodes.segments import (
     segment_of,
     turn_events,
 )
+from state.schema import Participation, TurnState
 
 __all__ = ["BillingPolicy", "advance", "billing", "entries_due", "is_pending", "segment_of", "step"]
 

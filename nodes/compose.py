@@ -10,8 +10,9 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
-from graph.state import Handoff, Intent, TurnState, WorkflowRun
+from routing.reading import Intent
 from routing.silence import nothing_to_answer
+from state.schema import Handoff, TurnState, WorkflowRun
 
 CLARIFY = (
     "Thanks for your message. Could you tell me what you need help with: an order, a subscription, a return?"

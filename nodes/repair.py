@@ -12,8 +12,8 @@ from typing import Any
 from langchain_core.messages import RemoveMessage
 from langgraph.graph.message import REMOVE_ALL_MESSAGES
 
-from checkpoint.repair import heal
-from graph.state import TurnState, WorkflowRun
+from state.schema import TurnState, WorkflowRun
+from state.tool_calls import heal
 from tools import metrics
 
 log = logging.getLogger(__name__)

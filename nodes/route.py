@@ -27,13 +27,12 @@ from openai import APIError
 from pydantic import BaseModel, Field, ValidationError
 
 from brands.context import BrandContext
-from graph.model import get_chat_model
-from graph.state import Intent, TurnState, WorkflowRun
-from graph.workflows.base import new_run
 from routing.classifier import NONE
-from routing.reading import Reading, entities_in, probability_of, read_message
+from routing.reading import Intent, Reading, entities_in, probability_of, read_message
 from routing.silence import nothing_to_answer
+from state.schema import TurnState, WorkflowRun, new_run
 from tools.endpoints import EndpointsError
+from tools.model import get_chat_model
 
 log = logging.getLogger(__name__)
 

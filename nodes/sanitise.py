@@ -13,7 +13,7 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage
 
-from graph.state import Sanitation, TurnState
+from state.schema import Sanitation, TurnState
 from tools import metrics
 from tools.sanitiser import clean
 

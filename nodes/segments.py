@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from graph.state import Participation, merge_participation
+from state.schema import Participation, merge_participation
 
 Segment = Literal["ai_only", "ai_and_human", "human_only", "ai_closed_no_reply", "nobody"]
 SEGMENTS: tuple[Segment, ...] = ("ai_only", "ai_and_human", "human_only", "ai_closed_no_reply", "nobody")

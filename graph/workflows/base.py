@@ -22,11 +22,13 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from brands.context import BrandContext
-from graph.model import get_chat_model
-from graph.state import MAX_TRANSCRIPT, Intent, RunStatus, WorkflowRun, trim_keeping_pairs
 from graph.workflows.policy import Refusal
+from routing.reading import Intent
+from state.schema import MAX_TRANSCRIPT, RunStatus, WorkflowRun
+from state.tool_calls import trim_keeping_pairs
 from tools import metrics
 from tools.executor import execute
+from tools.model import get_chat_model
 from tools.spec import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -211,13 +213,6 @@ def standard_outcome(
     if results:
         return LOOKUP_FAILED
     return Outcome("waiting", text or "Could you tell me a little more?")
-
-
-def new_run(name: str) -> WorkflowRun:
-    return WorkflowRun(
-        name=name, status="waiting", turn=0, transcript=[], reply=None, facts={},
-        handoff_reason=None, refused_tool_calls=0, version=0,
-    )  # fmt: skip
 
 
 def _lookups(transcript: Sequence[AnyMessage]) -> list[dict[str, Any]]:

@@ -10,7 +10,8 @@ from typing import Any, TypedDict
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from graph.state import Intent, WorkflowRun
+from routing.reading import Intent
+from state.schema import WorkflowRun
 
 REPLY = "I have passed this to a colleague, who will reply here."
 

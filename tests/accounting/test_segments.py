@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.workflows.base import new_run
 from nodes.segments import (
     EVENT_PARTICIPATION,
     ConversationEvent,
@@ -17,6 +16,7 @@ from nodes.segments import (
     turn_events,
 )
 from routing.silence import nothing_to_answer
+from state.schema import new_run
 from tools.sanitiser import clean
 
 EVENTS: list[ConversationEvent] = list(EVENT_PARTICIPATION)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage
 
-from graph.state import dangling_calls
-from graph.workflows.base import MODEL_DOWN_REPLY, new_run
+from graph.workflows.base import MODEL_DOWN_REPLY
+from state.schema import new_run
+from state.tool_calls import dangling_calls
 from tests.conftest import ACME, Sandbox, new_conversation, say
 
 

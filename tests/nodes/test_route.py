@@ -6,8 +6,6 @@ from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from brands.context import BrandContext
-from graph.state import Intent, TurnState, WorkflowRun
-from graph.workflows.base import new_run
 from nodes.route import (
     continue_waiting,
     dispatch,
@@ -19,7 +17,8 @@ from nodes.route import (
     workflow_for,
 )
 from routing.classifier import Span
-from routing.reading import Reading, read_message
+from routing.reading import Intent, Reading, read_message
+from state.schema import TurnState, WorkflowRun, new_run
 from tests.nodes.readings import doubtful_no_ask
 
 

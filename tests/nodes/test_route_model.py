@@ -6,10 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from graph.state import TurnState
-from graph.workflows.base import new_run
 from nodes.route import ROUTER_INSTRUCTIONS, route
 from routing.reading import read_message
+from state.schema import TurnState, new_run
 from tests.conftest import Sandbox
 from tests.nodes.readings import doubtful_no_ask
 from tools.http import aclose_clients

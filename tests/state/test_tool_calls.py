@@ -6,8 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from checkpoint.repair import INTERRUPTED, heal
-from graph.state import dangling_calls
+from state.tool_calls import INTERRUPTED, dangling_calls, heal
 
 
 @st.composite

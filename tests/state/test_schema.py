@@ -6,14 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from graph.state import (
-    MAX_MESSAGES,
-    WorkflowRun,
-    merge_participation,
-    merge_runs,
-    trim_keeping_pairs,
-    window_messages,
-)
+from state.schema import MAX_MESSAGES, WorkflowRun, merge_participation, merge_runs, window_messages
+from state.tool_calls import trim_keeping_pairs
 
 NAMES = st.sampled_from(["order_status", "cancel_subscription", "handoff"])
 STATUSES = st.sampled_from(["waiting", "resolved", "handed_off", "failed"])

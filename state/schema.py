@@ -9,13 +9,14 @@ conversation keeps a small checkpoint (the full log lives in the conversation st
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypedDict
 
-from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
+from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
 from routing.reading import Intent
+from state.tool_calls import trim_keeping_pairs
 
 Author = Literal["customer", "ai", "human"]
 RunStatus = Literal["waiting", "resolved", "handed_off", "failed"]
@@ -58,14 +59,6 @@ class Participation(TypedDict, total=False):
     human_replied: bool
     closed: bool
     ai_closed_no_reply: bool
-
-
-def trim_keeping_pairs(messages: Sequence[AnyMessage], limit: int) -> list[AnyMessage]:
-    """Keep the last `limit` messages, never starting on a tool result cut off from its call."""
-    kept = list(messages[-limit:]) if len(messages) > limit else list(messages)
-    while kept and isinstance(kept[0], ToolMessage):
-        kept.pop(0)
-    return kept
 
 
 def window_messages(left: list[AnyMessage], right: list[AnyMessage] | AnyMessage) -> list[AnyMessage]:
@@ -134,13 +127,9 @@ class TurnOutput(TypedDict, total=False):
     repairs: int
 
 
-def dangling_calls(messages: Sequence[AnyMessage]) -> list[str]:
-    """Ids of assistant tool calls that no tool result answers."""
-    answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
-    return [
-        c["id"] or ""
-        for m in messages
-        if isinstance(m, AIMessage)
-        for c in m.tool_calls
-        if c["id"] not in answered
-    ]
+def new_run(name: str) -> WorkflowRun:
+    """A workflow's run before its first turn."""
+    return WorkflowRun(
+        name=name, status="waiting", turn=0, transcript=[], reply=None, facts={},
+        handoff_reason=None, refused_tool_calls=0, version=0,
+    )  # fmt: skip

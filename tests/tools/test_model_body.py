@@ -20,11 +20,11 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from graph.model import PlainBodyChatOpenAI, plain_body
 from graph.workflows import cancel_subscription, order_status
 from nodes.route import ROUTER_INSTRUCTIONS, RoutedAsks
 from sandbox.model_server import create_app
 from sandbox.serve import ServerThread
+from tools.model import PlainBodyChatOpenAI, plain_body
 
 Send = Callable[[ChatOpenAI], Awaitable[object]]
 
