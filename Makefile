@@ -11,7 +11,7 @@ DATA_DIR ?= var
 PORT ?= 8000
 STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,graph nodes routing state tools checkpoint api brands sandbox bench)))
+PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,graph nodes routing accounting state tools checkpoint api config brands sandbox bench)))
 
 .PHONY: help install run test lint format studio sandbox bench demo clean
 

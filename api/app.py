@@ -16,16 +16,17 @@ from langgraph.graph.state import CompiledStateGraph
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from accounting.segments import segment_of
+from accounting.tables import SCHEMA
 from api import events, metrics, reports
 from api.auth import KeyRing
 from api.deps import Brand, ConversationId, Svc
 from api.schemas import ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse, problems
-from api.settings import Settings, get_settings
 from api.turns import Service, run_turn, thread_id, workflows_of
 from brands import default_brands, load_brands
 from checkpoint.factory import open_persistence
+from config.settings import Settings, get_settings
 from graph.builder import WORKFLOWS, compile_graph
-from nodes.billing import segment_of
 from state.schema import Participation
 from tools.http import aclose_clients
 
@@ -61,7 +62,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_persistence(settings.database_url, settings.data_dir) as persistence:
+        async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
             app.state.service = Service(compile_graph(persistence.checkpointer, workflows), persistence)
             yield
             await aclose_clients()

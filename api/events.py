@@ -2,7 +2,7 @@
 
 Design: an event is recorded on the same thread as the turns, as if the `billing` node wrote it
 (`graph.aupdate_state(..., as_node="billing")`): its participation flags (the same table the
-`billing` node and the ledger use, `nodes/segments.py`) merge into the checkpoint, and a human
+`billing` node and the ledger use, `accounting/segments.py`) merge into the checkpoint, and a human
 reply joins `messages` there and in the conversation store with author `human`. The ledger then
 applies the same event. So the segment this endpoint answers, the next turn's and
 `GET /v1/conversations/{id}`'s are one value, read from one checkpoint.
@@ -21,11 +21,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from langchain_core.messages import AIMessage
 
-from api.accounting import record
+from accounting.bookkeeping import record
+from accounting.segments import EVENT_PARTICIPATION, ConversationEvent, segment_of
 from api.deps import Brand, ConversationId, Svc
 from api.schemas import ConversationEventIn, EventResponse, problems
 from api.turns import Service, thread_id
-from nodes.segments import EVENT_PARTICIPATION, ConversationEvent, segment_of
 from tools.sanitiser import clean
 
 router = APIRouter(tags=["events"])
@@ -79,7 +79,7 @@ async def post_event(
                 thread, brand.brand_id, "human", f"event:{body.event_id}", text or "", body.text
             )
         await record(
-            svc.persistence.ledger,
+            svc.ledger,
             brand,
             thread,
             conversation_id,

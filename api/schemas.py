@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from accounting.segments import Segment
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 
@@ -48,9 +49,6 @@ class WorkflowOut(BaseModel):
 class HandoffOut(BaseModel):
     reason: str
     unresolved: list[str]
-
-
-Segment = Literal["ai_only", "ai_and_human", "human_only", "ai_closed_no_reply", "nobody"]
 
 
 class TurnResponse(BaseModel):
@@ -97,39 +95,6 @@ class EventResponse(BaseModel):
     event_id: str
     type: EventType
     segment: Segment
-
-
-class SegmentCounts(BaseModel):
-    ai_only: int
-    ai_and_human: int
-    human_only: int
-    ai_closed_no_reply: int
-    nobody: int
-
-
-class Tally(BaseModel):
-    count: int
-    amount: float
-    """In the brand's currency, two decimals; credits are negative."""
-
-
-class AutomationReport(BaseModel):
-    """Counts per segment for conversations opened in the range; ledger figures for entries in it."""
-
-    model_config = ConfigDict(populate_by_name=True)
-    brand: str
-    from_: date = Field(alias="from")
-    to: date
-    billing_mode: str
-    price_per_automated_conversation: float
-    conversations: int
-    segments: SegmentCounts
-    automation_rate: float
-    """`ai_only` over conversations someone replied to (ai_only + ai_and_human + human_only)."""
-    charges: Tally
-    credits: Tally
-    billable: Tally
-    """Net: charges minus credits (a credit may cancel a charge from an earlier range)."""
 
 
 class Problem(BaseModel):

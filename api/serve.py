@@ -14,7 +14,7 @@ from pathlib import Path
 
 import uvicorn
 
-from api.settings import get_settings
+from config.settings import get_settings
 from tools.endpoints import get_endpoints
 
 BANNER = """

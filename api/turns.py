@@ -17,14 +17,15 @@ from typing import Any
 from fastapi import HTTPException
 from langgraph.graph.state import CompiledStateGraph
 
-from api.accounting import record
+from accounting.bookkeeping import record
+from accounting.costs import CostLedger
+from accounting.ledger import Ledger
+from accounting.segments import segment_of, turn_events
 from api.locks import ThreadLocks
 from api.schemas import HandoffOut, InboundMessage, IntentOut, TurnResponse, WorkflowOut
 from brands import BrandConfig
 from brands.context import BrandContext
 from checkpoint.factory import Persistence
-from nodes.billing import segment_of
-from nodes.segments import turn_events
 from state.schema import Participation, WorkflowRun
 from tools import metrics
 from tools.sanitiser import clean
@@ -47,6 +48,14 @@ class Service:
     locks: ThreadLocks = field(default_factory=ThreadLocks)
     clock: Callable[[], datetime] = field(default=utc_now)
     """The time accounting events are recorded at; tests replace it to cross the inactivity window."""
+    ledger: Ledger = field(init=False)
+    """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
+    costs: CostLedger = field(init=False)
+    """The per-brand cost ledger of tracking lookups, on the same database."""
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.persistence.db)
+        self.costs = CostLedger(self.persistence.db)
 
 
 def thread_id(brand_id: str, conversation_id: str) -> str:
@@ -117,7 +126,7 @@ async def run_turn(
             customer_email=body.customer.email,
             conversation_id=conversation_id,
             config=brand,
-            costs=svc.persistence.costs,
+            costs=svc.costs,
         )
         started = time.perf_counter()
         response, clean_text = await _guarded_run(svc, ctx, thread, body)
@@ -137,4 +146,4 @@ async def _account_turn(
     reason = response.handoff.reason if response.handoff else None
     events = [(f"turn:{message_id}:{kind}", kind) for kind in turn_events(response.reply, reason)]
     thread = thread_id(brand.brand_id, conversation_id)
-    await record(svc.persistence.ledger, brand, thread, conversation_id, events, svc.clock())
+    await record(svc.ledger, brand, thread, conversation_id, events, svc.clock())

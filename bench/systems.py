@@ -31,9 +31,9 @@ from langgraph.warnings import LangGraphDeprecatedSinceV10
 from pydantic import Field, SecretStr
 
 from api.app import create_app
-from api.settings import Settings
 from bench.measure import HttpClock
 from checkpoint.factory import open_persistence
+from config.settings import Settings
 from tools.http import get_client
 
 Say = Callable[[str, str], Awaitable[None]]

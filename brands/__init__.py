@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 BRANDS_DIR = Path(__file__).parent
 
 BillingMode = Literal["strict", "assisted"]
-"""How a brand is billed; see `nodes/billing.py` and docs/accounting.md."""
+"""How a brand is billed; see `accounting/billing.py` and docs/accounting.md."""
 
 WorkflowName = Literal["order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff"]
 

@@ -20,7 +20,7 @@ from brands import BrandConfig, BrandConfigError, default_brands
 
 
 class LookupLedger(Protocol):
-    """Where each tracking lookup is costed; `checkpoint.costs.CostLedger` in the API process."""
+    """Where each tracking lookup is costed; `accounting.costs.CostLedger` in the API process."""
 
     async def record_lookup(
         self, *, lookup_id: str, brand_id: str, thread_id: str, carrier: str, via: str,

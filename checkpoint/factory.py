@@ -1,13 +1,15 @@
-"""Open the persistence a process needs: the checkpointer, the conversation store and the ledger.
+"""Open the persistence a process needs: the checkpointer, the conversation store, the database.
 
 SQLite under `$DATA_DIR` by default; PostgreSQL when a database URL is given. Schemas are set up
-at start. A database that cannot be reached raises `DatabaseUnavailable` naming the URL's host.
+at start: the checkpointer's, the conversation store's and the tables the caller names (`schema`,
+e.g. the accounting ledgers'), so this package knows nothing of the layers above it. A database
+that cannot be reached raises `DatabaseUnavailable` naming the URL's host.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +22,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from checkpoint.costs import CostLedger
 from checkpoint.db import Database, PostgresDatabase, SqliteDatabase
-from checkpoint.ledger import Ledger
 from checkpoint.store import ConversationStore
 
 PRUNE_ABOVE = 8
@@ -44,15 +44,12 @@ class Persistence:
     store: ConversationStore
     db: Database
     pool: AsyncConnectionPool | None = None
-    ledger: Ledger = field(init=False)
-    """The billing ledger (`checkpoint/ledger.py`), on the same database."""
 
     lock_slots: asyncio.Semaphore = field(init=False)
     """Turns that may hold a lock connection at once: half the pool, so the turns' own queries always
     find a connection (a lock per connection for every pooled connection deadlocked at 10 turns)."""
 
     def __post_init__(self) -> None:
-        self.ledger = Ledger(self.db)
         self.lock_slots = asyncio.Semaphore(max(1, (self.pool.max_size if self.pool else 2) // 2))
 
     @asynccontextmanager
@@ -70,11 +67,6 @@ class Persistence:
                 yield
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (thread_id,))
-
-    @property
-    def costs(self) -> CostLedger:
-        """The per-brand cost ledger of tracking lookups, in the same database."""
-        return CostLedger(self.db)
 
     async def prune(self, thread_id: str, keep_at_most: int = PRUNE_ABOVE) -> None:
         """Drop every checkpoint of the thread but the latest once it holds more than `keep_at_most`.
@@ -104,7 +96,9 @@ def _where(url: str) -> str:
 
 
 @asynccontextmanager
-async def open_postgres(url: str, max_size: int = 10) -> AsyncIterator[Persistence]:
+async def open_postgres(
+    url: str, schema: Sequence[str] = (), max_size: int = 10
+) -> AsyncIterator[Persistence]:
     pool = AsyncConnectionPool(
         url, open=False, min_size=1, max_size=max_size,
         kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
@@ -129,8 +123,8 @@ async def open_postgres(url: str, max_size: int = 10) -> AsyncIterator[Persisten
             try:
                 await saver.setup()
                 await store.setup()
-                await CostLedger(db).setup()
-                await Ledger(db).setup()
+                for statement in schema:
+                    await db.execute(statement)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
         yield Persistence(saver, store, db, pool)
@@ -139,7 +133,7 @@ async def open_postgres(url: str, max_size: int = 10) -> AsyncIterator[Persisten
 
 
 @asynccontextmanager
-async def open_sqlite(path: Path) -> AsyncIterator[Persistence]:
+async def open_sqlite(path: Path, schema: Sequence[str] = ()) -> AsyncIterator[Persistence]:
     path.parent.mkdir(parents=True, exist_ok=True)
     async with aiosqlite.connect(path) as conn:
         await conn.execute("PRAGMA journal_mode=WAL")
@@ -148,13 +142,17 @@ async def open_sqlite(path: Path) -> AsyncIterator[Persistence]:
         db = SqliteDatabase(conn)
         store = ConversationStore(db)
         await store.setup()
-        await CostLedger(db).setup()
-        await Ledger(db).setup()
+        for statement in schema:
+            await db.execute(statement)
         yield Persistence(saver, store, db)
 
 
-def open_persistence(database_url: str | None, data_dir: Path) -> AbstractAsyncContextManager[Persistence]:
-    """Postgres when `database_url` is set, else SQLite at `$DATA_DIR/support.sqlite`."""
+def open_persistence(
+    database_url: str | None, data_dir: Path, schema: Sequence[str] = ()
+) -> AbstractAsyncContextManager[Persistence]:
+    """Postgres when `database_url` is set, else SQLite at `$DATA_DIR/support.sqlite`.
+
+    `schema`: further `CREATE ... IF NOT EXISTS` statements to run at start, in order."""
     if database_url:
-        return open_postgres(database_url)
-    return open_sqlite(data_dir / "support.sqlite")
+        return open_postgres(database_url, schema)
+    return open_sqlite(data_dir / "support.sqlite", schema)

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 
 from api.app import create_app
-from api.settings import Settings
+from config.settings import Settings
 from sandbox.carriers import CARRIER_APPS
 from sandbox.carriers.aggregator import create_app as create_aggregator
 from sandbox.commerce_server import create_app as create_commerce

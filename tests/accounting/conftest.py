@@ -17,9 +17,10 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from accounting.tables import SCHEMA
 from api.app import create_app
-from api.settings import Settings
 from checkpoint.factory import open_persistence
+from config.settings import Settings
 from tests.conftest import ADMIN_DB_URL, IN_CI, Sandbox, _postgres_reachable
 
 
@@ -45,7 +46,7 @@ def _url(name: str) -> str:
 
 
 async def _set_up(url: str) -> None:
-    async with open_persistence(url, Path(".")):
+    async with open_persistence(url, Path("."), SCHEMA):
         pass
 
 

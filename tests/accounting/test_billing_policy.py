@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checkpoint.ledger import Account
-from nodes.billing import BillingPolicy, bill, entries_due, participation, step
-from nodes.segments import EVENT_PARTICIPATION, ConversationEvent, participation_of, segment_of
+from accounting.billing import BillingPolicy, bill, entries_due, participation, step
+from accounting.ledger import Account
+from accounting.segments import EVENT_PARTICIPATION, ConversationEvent, participation_of, segment_of
 
 T0 = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

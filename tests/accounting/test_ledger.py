@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from api.accounting import policy_of, record, settle_brand
+from accounting.billing import bill
+from accounting.bookkeeping import policy_of, record, settle_brand
+from accounting.ledger import Account, Entry, Ledger
+from accounting.segments import ConversationEvent
+from accounting.tables import SCHEMA
 from brands import default_brands
 from checkpoint.db import Database
 from checkpoint.factory import Persistence, open_persistence
-from checkpoint.ledger import Account, Entry, Ledger
-from nodes.billing import bill
-from nodes.segments import ConversationEvent
 
 ACME = default_brands()["acme"]
 GLOBEX = default_brands()["globex"]
@@ -26,8 +27,8 @@ HOUR = timedelta(hours=1)
 @pytest.fixture
 async def ledger(database_url: str | None, tmp_path: Path) -> AsyncIterator[Ledger]:
     persistence: Persistence
-    async with open_persistence(database_url, tmp_path) as persistence:
-        yield persistence.ledger
+    async with open_persistence(database_url, tmp_path, SCHEMA) as persistence:
+        yield Ledger(persistence.db)
 
 
 async def _play(ledger: Ledger, thread: str, events: list[tuple[str, ConversationEvent, datetime]]) -> None:

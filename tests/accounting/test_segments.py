@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nodes.segments import (
+from accounting.segments import (
     EVENT_PARTICIPATION,
     ConversationEvent,
     participation_of,

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from api.report import main as report_cli
-from api.report import render_table
-from api.settings import Settings
+from accounting.cli import main as report_cli
+from accounting.cli import render_table
+from config.settings import Settings
 from tests.accounting.conftest import set_clock
 from tests.accounting.test_events_api import event
 from tests.conftest import ACME, say
@@ -126,5 +126,5 @@ def test_that_six_conversations_produce_this_report_in_json_csv_and_the_cli(
         print(json.dumps(as_json, indent=2))
         print("\nAccept: text/csv\n")
         print(as_csv)
-        print("python -m api.report --brand acme --month 2026-11\n")
+        print("python -m accounting --brand acme --month 2026-11\n")
         print(table)

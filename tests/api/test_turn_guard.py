@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from langgraph.graph import START, StateGraph
 
 from api.app import create_app
-from api.settings import Settings
 from api.turns import INTERNAL_ERROR_REPLY
+from config.settings import Settings
 from graph.builder import WORKFLOWS
 from graph.workflows.base import WorkflowInput, WorkflowOutput
 from tests.conftest import ACME, new_conversation, say

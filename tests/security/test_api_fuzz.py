@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from api.app import create_app
 from api.schemas import ID_PATTERN
-from api.settings import Settings
+from config.settings import Settings
 from tests.conftest import Sandbox
 
 EXAMPLES = 50

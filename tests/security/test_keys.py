@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.auth import KeyRing
-from api.settings import Settings
 from brands import BRANDS_DIR, BrandConfigError, hash_key, load_brands
+from config.settings import Settings
 
 OLD, NEW, GLOBEX_KEY = "acme-key-2026-10", "acme-key-2026-11", "globex-key-2026-11"
 

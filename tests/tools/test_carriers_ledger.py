@@ -12,7 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from checkpoint.costs import CostLedger, to_micros
+from accounting.costs import CostLedger, to_micros
+from accounting.tables import SCHEMA
 from checkpoint.factory import open_persistence
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ async def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     ticks = iter(T0 + timedelta(seconds=i) for i in range(100))
     async with AsyncExitStack() as stack:
-        persistence = await stack.enter_async_context(open_persistence(url, tmp_path))
+        persistence = await stack.enter_async_context(open_persistence(url, tmp_path, SCHEMA))
         await persistence.db.execute("DELETE FROM carrier_lookups")  # the Postgres database is per session
         yield CostLedger(persistence.db, clock=lambda: next(ticks))
 

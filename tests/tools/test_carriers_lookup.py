@@ -15,9 +15,9 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from accounting.costs import CostLedger
 from brands import CarriersConfig, NativeCarriers, default_brands
 from brands.context import BrandContext
-from checkpoint.costs import CostLedger
 from checkpoint.db import SqliteDatabase
 from tests.conftest import Sandbox
 from tools.carriers.lookup import describe_lookup, track, track_order

@@ -7,7 +7,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from langchain_core.messages import ToolMessage
 
-from checkpoint.costs import LookupCost
+from accounting.costs import LookupCost
 from tests.conftest import BOB, GLOBEX, Sandbox, new_conversation, say
 
 ORDER_1001 = (
@@ -26,7 +26,7 @@ ORDER_2001 = (
 
 def ledger_rows(client: TestClient, brand: str, conversation: str) -> list[LookupCost]:
     """The brand's rows for one conversation (the Postgres database lives for the whole session)."""
-    costs = client.app.state.service.persistence.costs  # type: ignore[attr-defined]
+    costs = client.app.state.service.costs  # type: ignore[attr-defined]
     return client.portal.call(costs.rows, brand, f"{brand}:{conversation}")  # type: ignore[union-attr]
 
 

@@ -31,7 +31,7 @@ EVENT_PARTICIPATION: Mapping[ConversationEvent, Participation] = {
 """What each event adds to the conversation's participation (flags only ever grow)."""
 
 GUARD_HANDOFF = "internal_error"
-"""The handoff reason of the per-turn guard (`api/turns.py`): its apology answers nothing."""
+"""The handoff reason of the per-turn guard (`service/turns.py`): its apology answers nothing."""
 
 
 def participation_of(events: Iterable[ConversationEvent]) -> Participation:

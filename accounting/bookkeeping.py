@@ -1,7 +1,7 @@
 """Feed the ledger: record a conversation's accounting events and settle what fell due.
 
-The edge between HTTP and `checkpoint/ledger.py`: decisions come from the pure policy in
-`nodes/billing.py`, this module only loads, applies and stores. Callers hold the thread's lock
+Between the service layer and `accounting/ledger.py`: decisions come from the pure policy in
+`accounting/billing.py`, this module only loads, applies and stores. Callers hold the thread's lock
 while recording; the sweep (`settle_brand`, run by the report and the CLI) takes no lock, so it
 re-reads before deciding and its writes are keyed, and any interleaving converges.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from accounting.billing import BillingPolicy, entries_due, is_pending, step
+from accounting.ledger import Account, Entry, Ledger
+from accounting.segments import ConversationEvent
 from brands import BrandConfig
-from checkpoint.ledger import Account, Entry, Ledger
-from nodes.billing import BillingPolicy, entries_due, is_pending, step
-from nodes.segments import ConversationEvent
 
 SETTLE_PASSES = 3
 """A settle re-reads and decides again until nothing is owed; two passes always suffice."""

@@ -1,4 +1,4 @@
-"""`python -m api.report --brand acme --month 2026-11`: the automation report for one brand and month.
+"""`python -m accounting --brand acme --month 2026-11`: the automation report for one brand and month.
 
 Prints the same figures as `GET /v1/reports/automation` (a table by default, `--format csv|json`),
 against the database the service uses (`DATABASE_URL`, else SQLite under `$DATA_DIR`). It settles
@@ -15,10 +15,12 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from api.reports import automation_report, report_rows, to_csv
-from api.settings import Settings, get_settings
+from accounting.ledger import Ledger
+from accounting.report import automation_report, report_rows, to_csv
+from accounting.tables import SCHEMA
 from brands import default_brands, load_brands
 from checkpoint.factory import open_persistence
+from config.settings import Settings, get_settings
 
 
 def month_range(month: str) -> tuple[date, date]:
@@ -39,7 +41,7 @@ def _moment(text: str) -> datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m api.report", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m accounting", description=__doc__.splitlines()[0])
     p.add_argument("--brand", required=True, help="brand id, e.g. acme")
     p.add_argument("--month", required=True, type=month_range, help="YYYY-MM (UTC)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -58,8 +60,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> str:
     if brand is None:
         raise SystemExit(f"unknown brand {args.brand!r}; known: {', '.join(sorted(brands))}")
     start, end = args.month
-    async with open_persistence(settings.database_url, settings.data_dir) as persistence:
-        report = await automation_report(persistence.ledger, brand, start, end, args.now or datetime.now(UTC))
+    async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
+        ledger = Ledger(persistence.db)
+        report = await automation_report(ledger, brand, start, end, args.now or datetime.now(UTC))
     if args.format == "json":
         return json.dumps(report.model_dump(mode="json", by_alias=True), indent=2) + "\n"
     if args.format == "csv":
@@ -71,7 +74,3 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     args = parser().parse_args(argv)
     sys.stdout.write(asyncio.run(run(args, settings or get_settings())))
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -10,7 +10,7 @@ write is idempotent by a unique key, so replaying events or settling twice chang
 - `billing_ledger`  (thread_id, entry_key) — one row per billable decision: `charge:<segment>`
   (positive) or `credit:<segment>` (the claw-back of that charge, negative), in integer cents.
 
-The decisions themselves are pure (`nodes/billing.py`); this module only stores them.
+The decisions themselves are pure (`accounting/billing.py`); this module only stores them.
 """
 
 from __future__ import annotations
