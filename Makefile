@@ -11,7 +11,7 @@ DATA_DIR ?= var
 PORT ?= 8000
 STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,graph nodes routing accounting state tools checkpoint api config brands sandbox bench)))
+PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes routing accounting state tools checkpoint config brands sandbox bench)))
 
 .PHONY: help install run test lint format studio sandbox bench demo clean
 
@@ -33,7 +33,7 @@ $(ST_STAMP): tests/schemathesis/requirements.txt
 install: $(STAMP) $(ST_STAMP) ## Create .venv (and .venv-schemathesis) and install the pinned dependencies
 
 run: $(STAMP) ## Start the sandbox servers and the API on 127.0.0.1:8000 or PORT (SQLite under var/ or DATA_DIR)
-	SUPPORT_ENV=dev DATA_DIR=$(DATA_DIR) PORT=$(PORT) $(BIN)/python -m api.serve
+	SUPPORT_ENV=dev DATA_DIR=$(DATA_DIR) PORT=$(PORT) $(BIN)/python -m launch.serve
 
 lint: $(STAMP) ## ruff (check + format) and the dataflow gate (pylint: used-before-assignment)
 	$(BIN)/ruff check .
@@ -51,7 +51,7 @@ sandbox: $(STAMP) ## Run only the sandbox servers (writes DATA_DIR/sandbox.json)
 	$(BIN)/python -m sandbox --data-dir $(DATA_DIR)
 
 studio: $(STAMP) ## Serve the graph with `langgraph dev` on 127.0.0.1:8123 or STUDIO_PORT for LangGraph Studio, offline
-	$(BIN)/python -m api.studio --data-dir $(DATA_DIR) --port $(STUDIO_PORT)
+	$(BIN)/python -m launch.studio --data-dir $(DATA_DIR) --port $(STUDIO_PORT)
 
 bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Postgres)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.turn_overhead

@@ -1,36 +1,27 @@
-"""The FastAPI app: the v1 turn endpoint, GET conversation, /healthz; events and reports routers.
+"""The FastAPI app: HTTP only. Routes (`api.routes`), auth, the body cap, errors as 4xx with a reason.
 
-`create_app()` builds the app; the lifespan opens persistence (SQLite or Postgres), compiles the
-graph with its checkpointer and closes the HTTP clients at shutdown.
+`create_app()` builds the app; its lifespan opens the service (`service.core.open_service`:
+persistence, the compiled graph, the external clients), which does the work of every route.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from langgraph.graph.state import CompiledStateGraph
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from accounting.segments import segment_of
-from accounting.tables import SCHEMA
-from api import events, metrics, reports
 from api.auth import KeyRing
-from api.deps import Brand, ConversationId, Svc
-from api.schemas import ConversationOut, HandoffOut, InboundMessage, MessageOut, TurnResponse, problems
-from api.turns import Service, run_turn, thread_id, workflows_of
+from api.routes import events, messages, ops, reports
 from brands import default_brands, load_brands
-from checkpoint.factory import open_persistence
 from config.settings import Settings, get_settings
-from graph.builder import WORKFLOWS, compile_graph
-from state.schema import Participation
-from tools.http import aclose_clients
-
-log = logging.getLogger(__name__)
+from graph.builder import WORKFLOWS
+from service.core import open_service
+from service.once import IdReused
 
 
 class BodyCap:
@@ -54,6 +45,11 @@ class BodyCap:
         await self.app(scope, receive, send)
 
 
+async def id_reused(_request: Request, exc: Exception) -> JSONResponse:
+    """409: a message or event id used before with another body; the detail says which."""
+    return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
 def create_app(
     settings: Settings | None = None, workflows: Mapping[str, CompiledStateGraph] = WORKFLOWS
 ) -> FastAPI:
@@ -62,49 +58,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
-            app.state.service = Service(compile_graph(persistence.checkpointer, workflows), persistence)
+        async with open_service(settings, workflows) as service:
+            app.state.service = service
             yield
-            await aclose_clients()
 
     app = FastAPI(title="Support graph", version="1", lifespan=lifespan)
     app.state.keys = KeyRing(brands, dev=settings.is_dev)
+    app.add_exception_handler(IdReused, id_reused)
     app.include_router(events.router)
     app.include_router(reports.router)
-    app.include_router(metrics.router)
-
+    app.include_router(messages.router)
+    app.include_router(ops.router)
     app.add_middleware(BodyCap, max_bytes=settings.max_body_bytes)
-
-    @app.post(
-        "/v1/conversations/{conversation_id}/messages",
-        response_model=TurnResponse,
-        responses=problems(401, 409, 413),
-    )
-    async def post_message(
-        conversation_id: ConversationId, body: InboundMessage, brand: Brand, svc: Svc
-    ) -> TurnResponse:
-        return await run_turn(svc, brand, conversation_id, body)
-
-    @app.get(
-        "/v1/conversations/{conversation_id}", response_model=ConversationOut, responses=problems(401, 404)
-    )
-    async def get_conversation(conversation_id: ConversationId, brand: Brand, svc: Svc) -> ConversationOut:
-        thread = thread_id(brand.brand_id, conversation_id)
-        messages = await svc.persistence.store.messages(thread)
-        if not messages and not await svc.persistence.store.known(thread):  # a ticket closed unanswered
-            raise HTTPException(404, f"conversation {conversation_id!r} not found")
-        state = (await svc.graph.aget_state({"configurable": {"thread_id": thread}})).values
-        handoff = state.get("handoff")
-        return ConversationOut(
-            conversation_id=conversation_id,
-            messages=[MessageOut(author=m.author, text=m.text, time=m.time) for m in messages],  # type: ignore[arg-type]
-            workflows=workflows_of(state.get("runs", {}), state.get("turn", 0)),
-            handoff=HandoffOut(**handoff) if handoff else None,
-            segment=segment_of(state.get("participation", Participation())),
-        )
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app

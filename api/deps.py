@@ -14,8 +14,8 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Path, Request
 
 from api.schemas import ID_PATTERN
-from api.turns import Service
 from brands import BrandConfig
+from service.core import Service
 
 ConversationId = Annotated[str, Path(pattern=ID_PATTERN, description="the brand's conversation id")]
 

@@ -1,12 +1,16 @@
-"""Request and response bodies of the v1 HTTP contract (see shared/ARCHITECTURE.md)."""
+"""Request bodies of the v1 HTTP contract and its 4xx body (see shared/ARCHITECTURE.md).
+
+What is validated at the door lives here; the response bodies are what the service answers
+(`service.results`, `accounting.report`).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from accounting.segments import Segment
+from service.results import EventType
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 
@@ -36,48 +40,6 @@ class InboundMessage(BaseModel):
     customer: Customer
 
 
-class IntentOut(BaseModel):
-    name: str
-    confidence: float
-
-
-class WorkflowOut(BaseModel):
-    name: str
-    status: Literal["waiting", "resolved", "handed_off", "failed"]
-
-
-class HandoffOut(BaseModel):
-    reason: str
-    unresolved: list[str]
-
-
-class TurnResponse(BaseModel):
-    conversation_id: str
-    message_id: str
-    reply: str | None
-    intents: list[IntentOut]
-    workflows: list[WorkflowOut]
-    handoff: HandoffOut | None
-    segment: Segment
-
-
-class MessageOut(BaseModel):
-    author: Literal["customer", "ai", "human"]
-    text: str
-    time: str
-
-
-class ConversationOut(BaseModel):
-    conversation_id: str
-    messages: list[MessageOut]
-    workflows: list[WorkflowOut]
-    handoff: HandoffOut | None
-    segment: Segment
-
-
-EventType = Literal["human_reply", "closed", "reopened", "ai_closed_without_reply"]
-
-
 class ConversationEventIn(BaseModel):
     """A helpdesk event on a conversation: a human agent's reply, a close, a reopen."""
 
@@ -88,13 +50,6 @@ class ConversationEventIn(BaseModel):
     """The human agent (helpdesk user id or name); kept for audit, never shown to a model."""
     text: StoredText | None = Field(default=None, max_length=20_000)
     """A human reply's text (sanitised, then shown with author `human`); ignored for other types."""
-
-
-class EventResponse(BaseModel):
-    conversation_id: str
-    event_id: str
-    type: EventType
-    segment: Segment
 
 
 class Problem(BaseModel):

@@ -59,10 +59,10 @@ import httpx
 from langgraph.graph.state import CompiledStateGraph
 
 from api.app import create_app
-from api.turns import Service
 from bench.environment import BenchError, Sandbox, sandbox, throwaway_databases
 from bench.systems import API_KEY, CUSTOMER, our_thread
 from config.settings import Settings
+from service.core import Service
 from state.tool_calls import dangling_calls
 from tools.http import get_client
 

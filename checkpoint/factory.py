@@ -56,7 +56,7 @@ class Persistence:
     async def thread_lock(self, thread_id: str) -> AsyncIterator[None]:
         """One turn at a time per thread across processes: a PostgreSQL advisory lock.
 
-        SQLite mode is single-process by design; the in-process lock in `api.locks` is enough there.
+        SQLite mode is single-process by design; the in-process lock in `service.locks` is enough there.
         """
         if self.pool is None:
             yield

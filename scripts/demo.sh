@@ -4,7 +4,7 @@
 cd "$(dirname "$0")/.."
 D=$(mktemp -d)
 export DATA_DIR=$D PORT=${DEMO_PORT:-8011} SUPPORT_ENV=dev
-.venv/bin/python -m api.serve > "$D/serve.log" 2>&1 &
+.venv/bin/python -m launch.serve > "$D/serve.log" 2>&1 &
 SERVE=$!
 for i in $(seq 60); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
 COMMERCE=$(python3 -c "import json;print(json.load(open('$D/sandbox.json'))['commerce'])")

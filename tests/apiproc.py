@@ -48,7 +48,7 @@ class ApiProcess:
             sys.executable,
             "-m",
             "uvicorn",
-            "api.main:app",
+            "launch.asgi:app",
             "--host",
             "127.0.0.1",
             "--port",

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from langgraph_sdk import get_client
 
-from api.studio import HOST, OFFLINE_ENV, REPO, langgraph_dev_command
+from launch.studio import HOST, OFFLINE_ENV, REPO, langgraph_dev_command
 from tests.conftest import Sandbox
 
 pytestmark = pytest.mark.slow

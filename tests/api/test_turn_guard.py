@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from langgraph.graph import START, StateGraph
 
 from api.app import create_app
-from api.turns import INTERNAL_ERROR_REPLY
 from config.settings import Settings
 from graph.builder import WORKFLOWS
 from graph.workflows.base import WorkflowInput, WorkflowOutput
+from service.turns import INTERNAL_ERROR_REPLY
 from tests.conftest import ACME, new_conversation, say
 
 
@@ -44,7 +44,7 @@ def test_that_a_raising_workflow_hands_the_conversation_to_a_human_and_keeps_the
     broken_client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     conversation = new_conversation()
-    with caplog.at_level(logging.ERROR, logger="api.turns"):
+    with caplog.at_level(logging.ERROR, logger="service.turns"):
         out = say(broken_client, conversation, "where is my order 1001?")
     assert out["handoff"] == {"reason": "internal_error", "unresolved": []}
     assert out["reply"] == INTERNAL_ERROR_REPLY

@@ -115,7 +115,7 @@ async def _record(lookup: Lookup, ctx: BrandContext) -> None:
     await ctx.costs.record_lookup(
         lookup_id=str(uuid.uuid4()),
         brand_id=ctx.brand_id,
-        thread_id=f"{ctx.brand_id}:{ctx.conversation_id}",  # the key api.turns.thread_id builds
+        thread_id=f"{ctx.brand_id}:{ctx.conversation_id}",  # the key service.turns.thread_id builds
         carrier=lookup.carrier,
         via=lookup.via or "",
         tracking_number=lookup.tracking_number,

@@ -1,7 +1,7 @@
-"""`GET /metrics`: the tier-two counters of `tools.metrics` in the Prometheus text format.
+"""Operator routes: `GET /healthz` and `GET /metrics` (the tier-two counters of `tools.metrics`).
 
-Unauthenticated like `/healthz` (scraped by the operator, not by brands); every series is
-labelled by brand, and no label holds customer text or a secret.
+Unauthenticated (scraped by the operator, not by brands); every metrics series is labelled by
+brand, and no label holds customer text or a secret.
 """
 
 from __future__ import annotations
@@ -17,3 +17,8 @@ router = APIRouter()
 @router.get("/metrics", include_in_schema=False)
 async def metrics() -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}

@@ -54,7 +54,7 @@ def main() -> None:
     store = "postgres" if settings.database_url else f"sqlite at {settings.data_dir / 'support.sqlite'}"
     print(BANNER.format(host=host, port=port, env=settings.env, store=store, model=model), flush=True)
     try:
-        uvicorn.run("api.main:app", host=host, port=port, log_level="info")
+        uvicorn.run("launch.asgi:app", host=host, port=port, log_level="info")
     finally:
         if sandbox:
             sandbox.terminate()

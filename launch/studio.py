@@ -1,7 +1,7 @@
 """`make studio`: serve the support graph with `langgraph dev` for LangGraph Studio, offline.
 
 With no model endpoint configured it first starts the sandbox (`python -m sandbox`, see
-`api.serve.start_sandbox`) and stops it when `langgraph dev` exits. `langgraph dev` runs from the
+`launch.serve.start_sandbox`) and stops it when `langgraph dev` exits. `langgraph dev` runs from the
 repository root, as `langgraph.json` names the graph by a path relative to it; its in-memory
 runtime keeps threads under `.langgraph_api/` there (git-ignored).
 
@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
-from api.serve import start_sandbox
+from launch.serve import start_sandbox
 from tools.endpoints import get_endpoints
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ Stop with Ctrl-C.
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m api.studio", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m launch.studio", description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "var")))
     parser.add_argument("--port", type=int, default=8123)
     return parser.parse_args(argv)

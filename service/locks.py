@@ -1,7 +1,8 @@
 """One turn at a time per conversation thread, inside this process.
 
-Double texts queue behind the running turn and never interleave. Across processes the lock
-moves into the database (tier-one issue); SQLite mode is single-process by design.
+Double texts queue behind the running turn and never interleave. Across processes the database
+holds the lock too (`checkpoint.factory.Persistence.thread_lock`, a PostgreSQL advisory lock);
+`Service.hold` takes both. SQLite mode is single-process by design.
 """
 
 from __future__ import annotations

@@ -1,0 +1,69 @@
+"""The service: what one process holds to run turns and events, and `hold(thread)`.
+
+`open_service(settings)` opens persistence (SQLite or PostgreSQL, with the accounting tables),
+compiles the graph with its checkpointer and closes the external HTTP clients when it ends.
+`Service.hold(thread)` is the one way a turn or an event takes its conversation: this process's
+lock, then the database's (invariant 8: concurrent messages on one conversation are serialised).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from langgraph.graph.state import CompiledStateGraph
+
+from accounting.costs import CostLedger
+from accounting.ledger import Ledger
+from accounting.tables import SCHEMA
+from checkpoint.factory import Persistence, open_persistence
+from config.settings import Settings
+from graph.builder import WORKFLOWS, compile_graph
+from service.locks import ThreadLocks
+from tools.http import aclose_clients
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def thread_id(brand_id: str, conversation_id: str) -> str:
+    """The checkpoint thread of a brand's conversation: tier one keys every row by brand."""
+    return f"{brand_id}:{conversation_id}"
+
+
+@dataclass
+class Service:
+    graph: CompiledStateGraph
+    persistence: Persistence
+    locks: ThreadLocks = field(default_factory=ThreadLocks)
+    clock: Callable[[], datetime] = field(default=utc_now)
+    """The time accounting events are recorded at; tests replace it to cross the inactivity window."""
+    ledger: Ledger = field(init=False)
+    """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
+    costs: CostLedger = field(init=False)
+    """The per-brand cost ledger of tracking lookups, on the same database."""
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(self.persistence.db)
+        self.costs = CostLedger(self.persistence.db)
+
+    @asynccontextmanager
+    async def hold(self, thread: str) -> AsyncIterator[None]:
+        """Hold the conversation: this process's lock, then the database's, released in reverse."""
+        async with self.locks.hold(thread), self.persistence.thread_lock(thread):
+            yield
+
+
+@asynccontextmanager
+async def open_service(
+    settings: Settings, workflows: Mapping[str, CompiledStateGraph] = WORKFLOWS
+) -> AsyncIterator[Service]:
+    """The service on the configured database, its graph compiled with `workflows`."""
+    async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
+        try:
+            yield Service(compile_graph(persistence.checkpointer, workflows), persistence)
+        finally:
+            await aclose_clients()

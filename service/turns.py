@@ -1,0 +1,147 @@
+"""Run one conversation turn: durable inbound, one graph run, a stored response.
+
+The per-turn guard lives here: an unexpected exception inside a turn hands that conversation to
+a human (reason `internal_error`) with the inbound message kept, and logs the traceback; the
+service and every other conversation carry on. A turn is answered once per `message_id`
+(`service.once`), then recorded in the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from accounting.bookkeeping import record
+from accounting.segments import GUARD_HANDOFF, segment_of, turn_events
+from brands import BrandConfig
+from brands.context import BrandContext
+from checkpoint.store import TurnStart
+from service.core import Service, thread_id
+from service.once import Keyed, answer_once
+from service.results import HandoffOut, IntentOut, TurnResponse, WorkflowOut
+from state.schema import Participation, WorkflowRun
+from tools import metrics
+from tools.sanitiser import clean
+
+log = logging.getLogger(__name__)
+
+INTERNAL_ERROR_REPLY = (
+    "Sorry, something went wrong on our side. I have passed your message to a colleague, who will reply here."
+)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A customer's message as the API accepted it."""
+
+    message_id: str
+    text: str
+    customer_id: str
+    customer_email: str | None = None
+
+
+def workflows_of(runs: Mapping[str, WorkflowRun], turn: int) -> list[WorkflowOut]:
+    return [WorkflowOut(name=r["name"], status=r["status"]) for r in runs.values() if r["turn"] == turn]
+
+
+def to_response(conversation_id: str, message_id: str, out: Mapping[str, Any]) -> TurnResponse:
+    handoff = out.get("handoff")
+    return TurnResponse(
+        conversation_id=conversation_id,
+        message_id=message_id,
+        reply=out.get("reply"),
+        intents=[IntentOut(name=i["name"], confidence=i["confidence"]) for i in out.get("intents", [])],
+        workflows=workflows_of(out.get("runs", {}), out.get("turn", 0)),
+        handoff=HandoffOut(**handoff) if handoff else None,
+        segment=segment_of(out.get("participation", Participation())),
+    )
+
+
+async def _guarded_run(
+    svc: Service, ctx: BrandContext, thread: str, message: Inbound
+) -> tuple[TurnResponse, str]:
+    config = {"configurable": {"thread_id": thread}}
+    try:
+        out = await svc.graph.ainvoke(
+            {"message_id": message.message_id, "inbound_text": message.text},
+            config=config,
+            context=ctx,
+            durability="exit",
+        )
+        return to_response(ctx.conversation_id, message.message_id, out), out.get("clean_text", "")
+    except Exception:  # the per-turn guard: one conversation goes to a human, the service stays up
+        log.exception("turn failed on thread %s (message %s)", thread, message.message_id)
+    previous = await svc.graph.aget_state(config)
+    response = TurnResponse(
+        conversation_id=ctx.conversation_id,
+        message_id=message.message_id,
+        reply=INTERNAL_ERROR_REPLY,
+        intents=[],
+        workflows=[],
+        handoff=HandoffOut(reason=GUARD_HANDOFF, unresolved=[]),
+        segment=segment_of(previous.values.get("participation", Participation())),
+    )
+    return response, clean(message.text, source="customer").text
+
+
+@dataclass
+class Turn(Keyed[TurnResponse]):
+    """One inbound message on a brand's conversation, answered once per `message_id`."""
+
+    answer: ClassVar[type[TurnResponse]] = TurnResponse
+    reused: ClassVar[str] = "message_id reused with other text"
+
+    svc: Service
+    brand: BrandConfig
+    conversation_id: str
+    message: Inbound
+    clean_text: str | None = field(default=None, init=False)
+    """The message as the sanitiser left it, once the turn has run: stored in place of the raw text."""
+
+    @property
+    def thread(self) -> str:
+        return thread_id(self.brand.brand_id, self.conversation_id)
+
+    async def begin(self) -> tuple[TurnStart, dict[str, Any] | None]:
+        store = self.svc.persistence.store
+        return await store.begin_turn(
+            self.thread, self.brand.brand_id, self.message.message_id, self.message.text
+        )
+
+    async def run(self) -> TurnResponse:
+        ctx = BrandContext(
+            brand_id=self.brand.brand_id,
+            customer_id=self.message.customer_id,
+            customer_email=self.message.customer_email,
+            conversation_id=self.conversation_id,
+            config=self.brand,
+            costs=self.svc.costs,
+        )
+        started = time.perf_counter()
+        response, self.clean_text = await _guarded_run(self.svc, ctx, self.thread, self.message)
+        metrics.observe_turn(
+            self.brand.brand_id, time.perf_counter() - started, getattr(response.handoff, "reason", None)
+        )
+        return response
+
+    async def finish(self, answer: TurnResponse) -> None:
+        store = self.svc.persistence.store
+        await store.finish_turn(
+            self.thread, self.brand.brand_id, self.message.message_id, answer.model_dump(), self.clean_text
+        )
+
+    async def settle(self, answer: TurnResponse) -> None:
+        """Record the turn in the ledger: the same events the `billing` node folded into the checkpoint.
+
+        Keyed by message id, so the replay after a crash between storing and recording heals it."""
+        reason = answer.handoff.reason if answer.handoff else None
+        events = [(f"turn:{answer.message_id}:{kind}", kind) for kind in turn_events(answer.reply, reason)]
+        await record(self.svc.ledger, self.brand, self.thread, self.conversation_id, events, self.svc.clock())
+
+
+async def run_turn(svc: Service, brand: BrandConfig, conversation_id: str, message: Inbound) -> TurnResponse:
+    """Answer one inbound message, exactly once per `message_id`."""
+    return await answer_once(svc, Turn(svc, brand, conversation_id, message))
