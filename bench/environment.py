@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 import httpx
 import psycopg
 
+from config.settings import get_settings
 from sandbox.carriers import CARRIER_APPS
 from sandbox.carriers.aggregator import create_app as create_aggregator
 from sandbox.commerce_server import create_app as create_commerce
 from sandbox.model_server import create_app as create_model
 from sandbox.serve import ServerThread
 from tools.carriers.auth import clear_tokens
-from tools.endpoints import get_endpoints
 
 
 class BenchError(Exception):
@@ -79,7 +79,7 @@ def sandbox() -> Iterator[Sandbox]:
         env = _environment(urls)
         saved = {name: os.environ.get(name) for name in env}
         os.environ.update(env)
-        get_endpoints.cache_clear()
+        get_settings.cache_clear()
         try:
             yield Sandbox(urls)
         finally:
@@ -88,7 +88,7 @@ def sandbox() -> Iterator[Sandbox]:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-            get_endpoints.cache_clear()
+            get_settings.cache_clear()
 
 
 @contextmanager

@@ -1,33 +1,106 @@
-"""Service settings (prefix `SUPPORT_`; `DATABASE_URL` and `DATA_DIR` are read as is).
+"""The service's one `Settings` object: prefix `SUPPORT_`; `DATABASE_URL`, `DATA_DIR`, `HOST` and
+`PORT` are read as they are too.
 
-Endpoints of external systems live in `tools.endpoints`; this holds what the HTTP service owns.
+What the service owns (environment, database, data folder, brand files, body cap, where `make run`
+listens) and where the external systems are: the model endpoint, the commerce store, the native
+carriers and the tracking aggregator. An external system's URL not set in the environment comes
+from `$DATA_DIR/sandbox.json`, written by `python -m sandbox` (see sandbox/README.md). No other
+module reads the environment for a service setting: code reads `get_settings()` (cached), or the
+`Settings` it was given. (Brand credentials are not service settings: a brand file names the
+variable that holds each, read when a tool calls the system, `tools/commerce.py`.)
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EndpointsError(Exception):
+    """No endpoint is configured for a system and no sandbox is running."""
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SUPPORT_", extra="ignore")
 
     env: Literal["dev", "test", "prod"] = "dev"
-    """`dev` accepts the demo brands' dev keys; elsewhere only hashed keys from brand files."""
+    """`dev` accepts the demo brands' dev keys and the sandbox's dev credentials; elsewhere only hashed
+    keys from brand files and credentials from the variables they name."""
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "SUPPORT_DATABASE_URL")
     )
     data_dir: Path = Field(default=Path("var"), validation_alias=AliasChoices("DATA_DIR", "SUPPORT_DATA_DIR"))
     brands_dir: Path | None = None
     max_body_bytes: int = 64_000
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "SUPPORT_HOST"))
+    """Where `make run` (`launch.serve`) listens."""
+    port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SUPPORT_PORT"))
+
+    model_base_url: str | None = None
+    """Any OpenAI-compatible endpoint; unset means the sandbox stand-in model (offline)."""
+    model_api_key: SecretStr = SecretStr("sandbox-key")
+    model_name: str = "sandbox"
+    model_timeout_s: float = 30.0
+    model_max_retries: int = 2
+    commerce_url: str | None = None
+    carrier_ups_url: str | None = None
+    carrier_fedex_url: str | None = None
+    carrier_usps_url: str | None = None
+    carrier_dhl_url: str | None = None
+    aggregator_url: str | None = None
+    carrier_timeout_s: float = 4.0
+    """Per-request timeout for carriers and the aggregator: live tracking must not stall a turn."""
 
     @property
     def is_dev(self) -> bool:
         return self.env == "dev"
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.model_base_url is None
+
+    def sandbox_file(self) -> dict[str, object]:
+        path = self.data_dir / "sandbox.json"
+        try:
+            return json.loads(path.read_text())
+        except FileNotFoundError as exc:
+            raise EndpointsError(
+                f"no model endpoint configured and no sandbox running ({path} missing)"
+            ) from exc
+
+    def model_url(self) -> str:
+        if self.model_base_url:
+            return self.model_base_url
+        return f"{self.sandbox_file()['model']}/v1"
+
+    def commerce(self) -> str:
+        if self.commerce_url:
+            return self.commerce_url
+        return str(self.sandbox_file()["commerce"])
+
+    def carrier(self, name: str) -> str:
+        """Base URL of a native carrier's API (`ups`, `fedex`, `usps`, `dhl`)."""
+        configured = getattr(self, f"carrier_{name}_url", None)
+        if configured:
+            return str(configured)
+        urls = self.sandbox_file().get("carriers")
+        if not isinstance(urls, dict) or not urls.get(name):
+            raise EndpointsError(f"no URL for carrier {name!r}: set SUPPORT_CARRIER_{name.upper()}_URL")
+        return str(urls[name])
+
+    def aggregator(self) -> str:
+        """Base URL of the tracking aggregator's API."""
+        if self.aggregator_url:
+            return self.aggregator_url
+        url = self.sandbox_file().get("aggregator")
+        if not url:
+            raise EndpointsError("no URL for the tracking aggregator: set SUPPORT_AGGREGATOR_URL")
+        return str(url)
 
 
 @cache

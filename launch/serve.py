@@ -6,7 +6,6 @@ writes `$DATA_DIR/sandbox.json`; it is stopped when the API stops.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -15,7 +14,6 @@ from pathlib import Path
 import uvicorn
 
 from config.settings import get_settings
-from tools.endpoints import get_endpoints
 
 BANNER = """
 Support graph on http://{host}:{port}  (env={env}, store={store})
@@ -46,11 +44,10 @@ def start_sandbox(data_dir: Path, timeout: float = 20.0) -> subprocess.Popen[byt
 
 def main() -> None:
     settings = get_settings()
-    endpoints = get_endpoints()
-    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "8000"))
+    host, port = settings.host, settings.port
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    sandbox = start_sandbox(settings.data_dir) if endpoints.is_sandbox else None
-    model = endpoints.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
+    sandbox = start_sandbox(settings.data_dir) if settings.is_sandbox else None
+    model = settings.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
     store = "postgres" if settings.database_url else f"sqlite at {settings.data_dir / 'support.sqlite'}"
     print(BANNER.format(host=host, port=port, env=settings.env, store=store, model=model), flush=True)
     try:

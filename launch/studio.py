@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
+from config.settings import get_settings
 from launch.serve import start_sandbox
-from tools.endpoints import get_endpoints
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -51,7 +51,7 @@ Stop with Ctrl-C.
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m launch.studio", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "var")))
+    parser.add_argument("--data-dir", type=Path, default=get_settings().data_dir)
     parser.add_argument("--port", type=int, default=8123)
     return parser.parse_args(argv)
 
@@ -113,12 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir: Path = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     env = studio_env(data_dir)
-    os.environ["DATA_DIR"] = env["DATA_DIR"]
-    get_endpoints.cache_clear()
-    endpoints = get_endpoints()
-    sandbox = start_sandbox(data_dir) if endpoints.is_sandbox else None
+    settings = get_settings().model_copy(update={"data_dir": data_dir})
+    sandbox = start_sandbox(data_dir) if settings.is_sandbox else None
     try:
-        model = endpoints.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
+        model = settings.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
         print(
             BANNER.format(
                 model=model,

@@ -27,11 +27,11 @@ from openai import APIError
 from pydantic import BaseModel, Field, ValidationError
 
 from brands.context import BrandContext
+from config.settings import EndpointsError
 from routing.classifier import NONE
 from routing.reading import Intent, Reading, entities_in, probability_of, read_message
 from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
-from tools.endpoints import EndpointsError
 from tools.model import get_chat_model
 
 log = logging.getLogger(__name__)

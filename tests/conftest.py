@@ -19,14 +19,13 @@ from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 
 from api.app import create_app
-from config.settings import Settings
+from config.settings import Settings, get_settings
 from sandbox.carriers import CARRIER_APPS
 from sandbox.carriers.aggregator import create_app as create_aggregator
 from sandbox.commerce_server import create_app as create_commerce
 from sandbox.model_server import create_app as create_model
 from sandbox.serve import ServerThread
 from tools.carriers.auth import clear_tokens
-from tools.endpoints import get_endpoints
 
 # First examples pay for imports; a wall-clock deadline would make property tests flaky on 2 cores.
 hypothesis_settings.register_profile("project", deadline=None)
@@ -91,9 +90,17 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         mp.setenv("SUPPORT_MODEL_MAX_RETRIES", "0")
         mp.setenv("SUPPORT_ENV", "dev")
         mp.setenv("DATA_DIR", str(data_dir))
-        get_endpoints.cache_clear()
+        get_settings.cache_clear()
         yield Sandbox(model.url, commerce.url, carriers, aggregator.url)
-    get_endpoints.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """`get_settings()` is cached per process: each test reads the environment it set itself."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from brands.context import BrandContext
-from tools.endpoints import get_endpoints
+from config.settings import get_settings
 from tools.errors import CredentialMissing
 
 SHOPIFY_VERSION = "2024-10"
@@ -18,10 +18,11 @@ RECHARGE_VERSION = "2021-11"
 
 
 def credential(env_var: str, dev_fallback: str) -> str:
+    """The brand's credential from the variable its brand file names; in dev, the sandbox's dev token."""
     value = os.environ.get(env_var)
     if value:
         return value
-    if os.environ.get("SUPPORT_ENV", "dev") == "dev":
+    if get_settings().is_dev:
         return dev_fallback
     raise CredentialMissing(env_var)
 
@@ -30,7 +31,7 @@ def shopify(ctx: BrandContext) -> tuple[str, dict[str, str]]:
     """Base URL and headers for the brand's Shopify Admin API."""
     shop = ctx.brand.commerce.shop
     token = credential(ctx.brand.commerce.shopify_token_env, f"shpat_{shop}_dev_token")
-    base = f"{get_endpoints().commerce()}/shops/{shop}/admin/api/{SHOPIFY_VERSION}"
+    base = f"{get_settings().commerce()}/shops/{shop}/admin/api/{SHOPIFY_VERSION}"
     return base, {"X-Shopify-Access-Token": token, "Accept": "application/json"}
 
 
@@ -38,7 +39,7 @@ def recharge(ctx: BrandContext) -> tuple[str, dict[str, str]]:
     """Base URL and headers for the brand's Recharge API."""
     shop = ctx.brand.commerce.shop
     token = credential(ctx.brand.commerce.recharge_token_env, f"rc_{shop}_dev_token")
-    base = f"{get_endpoints().commerce()}/shops/{shop}/recharge"
+    base = f"{get_settings().commerce()}/shops/{shop}/recharge"
     headers = {"X-Recharge-Access-Token": token, "X-Recharge-Version": RECHARGE_VERSION}
     return base, headers
 

@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.language_models import LanguageModelInput
 from langchain_openai import ChatOpenAI
 
-from tools.endpoints import get_endpoints
+from config.settings import get_settings
 from tools.http import get_client
 
 PLAIN_BODY_KEYS = ("messages", "tools")
@@ -82,7 +82,7 @@ class PlainBodyChatOpenAI(ChatOpenAI):
 
 
 def get_chat_model() -> ChatOpenAI:
-    ep = get_endpoints()
+    ep = get_settings()
     client = get_client("model")
     key = (
         ep.model_url(),

@@ -18,12 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from checkpoint.db import SqliteDatabase
+from config.settings import get_settings
 from sandbox.carriers import aggregator, dhl, fedex, ups, usps
 from sandbox.commerce_server import create_app as create_commerce
 from sandbox.serve import ServerThread
 from tests.conftest import ALICE, BOB, GLOBEX, Sandbox, new_conversation, say
 from tools.carriers.auth import clear_tokens
-from tools.endpoints import get_endpoints
 
 MODEL_KEY = "sk-model-S3CRET-0f9e8d7c6b5a"
 
@@ -82,11 +82,11 @@ def secret_world(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[
             )
             monkeypatch.setenv(variable, server.url)
         monkeypatch.setenv("SUPPORT_MODEL_API_KEY", MODEL_KEY)
-        get_endpoints.cache_clear()
+        get_settings.cache_clear()
         clear_tokens()
         yield
     monkeypatch.undo()
-    get_endpoints.cache_clear()
+    get_settings.cache_clear()
     clear_tokens()
 
 

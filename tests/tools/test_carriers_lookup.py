@@ -19,10 +19,10 @@ from accounting.costs import CostLedger
 from brands import CarriersConfig, NativeCarriers, default_brands
 from brands.context import BrandContext
 from checkpoint.db import SqliteDatabase
+from config.settings import get_settings
 from tests.conftest import Sandbox
 from tools.carriers.lookup import describe_lookup, track, track_order
 from tools.carriers.normal import TrackingEvent, TrackingResult
-from tools.endpoints import get_endpoints
 from tools.http import RETRIES, aclose_clients
 
 UPS_1001 = "1Z999AA10123456784"
@@ -234,7 +234,7 @@ async def test_that_a_slow_carrier_times_out_within_the_carrier_timeout(
     sandbox: Sandbox, ledger: CostLedger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SUPPORT_CARRIER_TIMEOUT_S", "0.2")
-    get_endpoints.cache_clear()
+    get_settings.cache_clear()
     try:
         sandbox.admin("aggregator", "POST", "mode", {"mode": "slow", "delay_ms": 1000})
         started = time.monotonic()
@@ -242,7 +242,7 @@ async def test_that_a_slow_carrier_times_out_within_the_carrier_timeout(
         elapsed = time.monotonic() - started
     finally:
         monkeypatch.delenv("SUPPORT_CARRIER_TIMEOUT_S")
-        get_endpoints.cache_clear()
+        get_settings.cache_clear()
     assert (lookup.via, lookup.outcome, lookup.cost) == ("aggregator", "error", Decimal(0))
     assert elapsed < 1.5
 

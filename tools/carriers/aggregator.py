@@ -13,6 +13,7 @@ from typing import Any
 
 from brands import AggregatorConfig
 from brands.context import BrandContext
+from config.settings import get_settings
 from tools.carriers.auth import basic, secret_from
 from tools.carriers.normal import (
     TrackingEvent,
@@ -23,7 +24,6 @@ from tools.carriers.normal import (
     parse_time,
     place,
 )
-from tools.endpoints import get_endpoints
 from tools.http import request_json
 
 SYSTEM = "aggregator"
@@ -75,7 +75,7 @@ def parse(body: Mapping[str, Any], number: str, carrier: str) -> TrackingResult:
 
 async def track(number: str, carrier: str, config: AggregatorConfig, ctx: BrandContext) -> TrackingResult:
     """Track one number through the aggregator with the brand's aggregator key."""
-    endpoints = get_endpoints()
+    settings = get_settings()
     key = secret_from(config.api_key_env, ctx, SYSTEM, "key")
     tracker: dict[str, str] = {"tracking_code": number}
     if carrier in CARRIER_CODES:
@@ -83,10 +83,10 @@ async def track(number: str, carrier: str, config: AggregatorConfig, ctx: BrandC
     body = await request_json(
         SYSTEM,
         "POST",
-        f"{endpoints.aggregator()}/v2/trackers",
+        f"{settings.aggregator()}/v2/trackers",
         headers={"Authorization": basic(key, ""), "Accept": "application/json"},
         json={"tracker": tracker},
         what=f"tracking number {number}",
-        timeout=endpoints.carrier_timeout_s,
+        timeout=settings.carrier_timeout_s,
     )
     return parse(body, number, carrier)

@@ -11,6 +11,7 @@ from typing import Any
 
 from brands import ApiKeyCarrier
 from brands.context import BrandContext
+from config.settings import get_settings
 from tools.carriers.auth import secret_from
 from tools.carriers.normal import (
     TrackingEvent,
@@ -21,7 +22,6 @@ from tools.carriers.normal import (
     parse_time,
     place,
 )
-from tools.endpoints import get_endpoints
 from tools.errors import NotFound
 from tools.http import request_json
 
@@ -67,17 +67,17 @@ def parse(body: Mapping[str, Any], number: str) -> TrackingResult:
 
 async def track(number: str, account: ApiKeyCarrier, ctx: BrandContext) -> TrackingResult:
     """Track one DHL number with the brand's DHL API key."""
-    endpoints = get_endpoints()
+    settings = get_settings()
     body = await request_json(
         SYSTEM,
         "GET",
-        f"{endpoints.carrier(SYSTEM)}/track/shipments",
+        f"{settings.carrier(SYSTEM)}/track/shipments",
         headers={
             "DHL-API-Key": secret_from(account.api_key_env, ctx, SYSTEM, "key"),
             "Accept": "application/json",
         },
         params={"trackingNumber": number},
         what=f"tracking number {number}",
-        timeout=endpoints.carrier_timeout_s,
+        timeout=settings.carrier_timeout_s,
     )
     return parse(body, number)

@@ -12,6 +12,7 @@ from typing import Any
 
 from brands import OAuthCarrier
 from brands.context import BrandContext
+from config.settings import get_settings
 from tools.carriers.auth import OAuthClient, secret_from, with_bearer
 from tools.carriers.normal import (
     TrackingEvent,
@@ -22,7 +23,6 @@ from tools.carriers.normal import (
     parse_time,
     place,
 )
-from tools.endpoints import get_endpoints
 from tools.errors import NotFound, UpstreamError
 from tools.http import request_json
 
@@ -90,8 +90,8 @@ def parse(body: Mapping[str, Any], number: str) -> TrackingResult:
 
 async def track(number: str, account: OAuthCarrier, ctx: BrandContext) -> TrackingResult:
     """Track one FedEx number with the brand's FedEx account."""
-    endpoints = get_endpoints()
-    base, timeout = endpoints.carrier(SYSTEM), endpoints.carrier_timeout_s
+    settings = get_settings()
+    base, timeout = settings.carrier(SYSTEM), settings.carrier_timeout_s
     oauth = OAuthClient(
         SYSTEM,
         f"{base}/oauth/token",

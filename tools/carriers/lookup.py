@@ -23,10 +23,10 @@ from typing import Any, Literal
 
 from brands import ApiKeyCarrier, OAuthCarrier
 from brands.context import BrandContext
+from config.settings import EndpointsError
 from tools.carriers import aggregator, dhl, fedex, ups, usps
 from tools.carriers.detect import carrier_from_company, carrier_name, detect, normalise_number
 from tools.carriers.normal import TrackingResult, describe
-from tools.endpoints import EndpointsError
 from tools.errors import NotFound, ToolError
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from brands import OAuthCarrier
 from brands.context import BrandContext
+from config.settings import get_settings
 from tools.carriers.auth import OAuthClient, secret_from, with_bearer
 from tools.carriers.normal import (
     TrackingEvent,
@@ -24,7 +25,6 @@ from tools.carriers.normal import (
     place,
     with_offset,
 )
-from tools.endpoints import get_endpoints
 from tools.http import request_json
 
 SYSTEM = "usps"
@@ -68,8 +68,8 @@ def parse(body: Mapping[str, Any], number: str) -> TrackingResult:
 
 async def track(number: str, account: OAuthCarrier, ctx: BrandContext) -> TrackingResult:
     """Track one USPS number with the brand's USPS account."""
-    endpoints = get_endpoints()
-    base, timeout = endpoints.carrier(SYSTEM), endpoints.carrier_timeout_s
+    settings = get_settings()
+    base, timeout = settings.carrier(SYSTEM), settings.carrier_timeout_s
     oauth = OAuthClient(
         SYSTEM,
         f"{base}/oauth2/v3/token",
