@@ -19,7 +19,6 @@ from api.auth import KeyRing
 from api.routes import events, messages, ops, reports
 from brands import default_brands, load_brands
 from config.settings import Settings, get_settings
-from graph.builder import WORKFLOWS
 from service.core import open_service
 from service.once import IdReused
 
@@ -51,8 +50,9 @@ async def id_reused(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(
-    settings: Settings | None = None, workflows: Mapping[str, CompiledStateGraph] = WORKFLOWS
+    settings: Settings | None = None, workflows: Mapping[str, CompiledStateGraph] | None = None
 ) -> FastAPI:
+    """The app on `settings` (default: the process's); `workflows` replaces the registered ones (tests)."""
     settings = settings or get_settings()
     brands = load_brands(settings.brands_dir) if settings.brands_dir else default_brands()
 

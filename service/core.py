@@ -59,11 +59,12 @@ class Service:
 
 @asynccontextmanager
 async def open_service(
-    settings: Settings, workflows: Mapping[str, CompiledStateGraph] = WORKFLOWS
+    settings: Settings, workflows: Mapping[str, CompiledStateGraph] | None = None
 ) -> AsyncIterator[Service]:
-    """The service on the configured database, its graph compiled with `workflows`."""
+    """The service on the configured database, its graph compiled with `workflows` (default: all)."""
     async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
         try:
-            yield Service(compile_graph(persistence.checkpointer, workflows), persistence)
+            graph = compile_graph(persistence.checkpointer, WORKFLOWS if workflows is None else workflows)
+            yield Service(graph, persistence)
         finally:
             await aclose_clients()
