@@ -39,9 +39,11 @@ class BrandContext:
     customer_id: str = ""
     customer_email: str | None = None
     """The authenticated customer's email: tools only return this customer's records."""
-    conversation_id: str = ""
-    config: BrandConfig | None = None
-    """The loaded brand configuration; looked up by `brand_id` when a caller passes only the id."""
+    conversation_id: Annotated[str, SkipJsonSchema()] = ""
+    """The brand's conversation id, set by the API (on a LangGraph server the thread is the conversation)."""
+    config: Annotated[BrandConfig | None, SkipJsonSchema()] = None
+    """The loaded brand configuration, set by the API; looked up by `brand_id` when a caller passes only
+    the id. Not in the JSON context schema: Studio offers only what a caller sets (brand and customer)."""
     costs: Annotated[LookupLedger | None, PlainValidator(_as_is), SkipJsonSchema()] = field(
         default=None, compare=False, repr=False
     )

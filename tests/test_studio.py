@@ -26,6 +26,7 @@ import pytest
 from langgraph_sdk import get_client
 
 from launch.studio import HOST, OFFLINE_ENV, REPO, langgraph_dev_command
+from state.schema import TurnOutput
 from tests.conftest import Sandbox
 
 pytestmark = pytest.mark.slow
@@ -168,3 +169,19 @@ async def test_that_langgraph_dev_runs_a_turn_with_our_context_and_keeps_the_thr
         "order_status": ("resolved", 1),
         "cancel_subscription": ("waiting", 2),
     }
+
+
+async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(studio: Studio) -> None:
+    async with get_client(url=studio.url, timeout=20) as client:
+        (assistant,) = await client.assistants.search(graph_id="support")
+        schemas = await client.assistants.get_schemas(assistant["assistant_id"])
+    turn_input, turn_output, context = (
+        schemas["input_schema"], schemas["output_schema"], schemas["context_schema"]
+    )  # fmt: skip
+    assert turn_input is not None and turn_output is not None and context is not None
+    assert (sorted(turn_input["properties"]), sorted(turn_input["required"])) == (
+        ["inbound_text", "message_id"],
+        ["inbound_text", "message_id"],
+    )
+    assert sorted(turn_output["properties"]) == sorted(TurnOutput.__annotations__)
+    assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id"]

@@ -5,10 +5,11 @@ No model runs here: the run is handed off in code and names the intents it carri
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any
 
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from typing_extensions import TypedDict
 
 from routing.reading import Intent
 from state.schema import WorkflowRun
