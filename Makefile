@@ -1,7 +1,11 @@
 # The support graph. `make help` lists the targets.
 SHELL := /bin/bash
-PYTHON ?= python3
-VENV := .venv
+# The first interpreter on PATH that is Python 3.11 to 3.13 (pyproject's requires-python);
+# `make test PYTHON=/path/to/python3.13 VENV=.venv-3.13` picks another, in a virtualenv of its own.
+SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c '$(SUPPORTED)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # schemathesis has its own virtualenv: its jsonschema-rs cannot sit beside langgraph-api's (tests/schemathesis/)
@@ -13,18 +17,26 @@ STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes routing accounting state tools checkpoint config brands sandbox bench)))
 
-.PHONY: help install run test lint format studio sandbox bench demo clean
+.PHONY: help install run test lint format studio sandbox bench demo clean python-check
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml constraints.txt
+python-check:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.11 to 3.13 on PATH (tried python3, python3.13, python3.12, python3.11): install one, or set PYTHON=/path/to/python3.x" >&2; exit 2; \
+	elif ! $(PYTHON) -c '$(SUPPORTED)' >/dev/null 2>&1; then \
+		echo "PYTHON=$(PYTHON) is not Python 3.11 to 3.13 ($$($(PYTHON) --version 2>&1 | head -1)); set PYTHON=/path/to/python3.x" >&2; exit 2; \
+	fi
+
+$(STAMP): pyproject.toml constraints.txt | python-check
+	@echo "Creating $(VENV) with $(PYTHON): $$($(PYTHON) -c 'import platform, sys; print(sys.executable, platform.python_version())')"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-$(ST_STAMP): tests/schemathesis/requirements.txt
+$(ST_STAMP): tests/schemathesis/requirements.txt | python-check
 	$(PYTHON) -m venv $(ST_VENV)
 	$(ST_VENV)/bin/pip install --quiet --upgrade pip
 	$(ST_VENV)/bin/pip install --quiet -r tests/schemathesis/requirements.txt
