@@ -1,18 +1,16 @@
 """Shared fixtures: the real sandbox servers on loopback, a throwaway PostgreSQL database, the app.
 
+Helpers the tests import by name live in `tests/utils/`.
+
 Under CI=true a PostgreSQL that cannot be reached fails the run; elsewhere its tests skip.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -20,56 +18,17 @@ from hypothesis import settings as hypothesis_settings
 
 from api.app import create_app
 from config.settings import Settings, get_settings
-from sandbox.carriers import CARRIER_APPS
 from sandbox.carriers.aggregator import create_app as create_aggregator
 from sandbox.commerce_server import create_app as create_commerce
 from sandbox.model_server import create_app as create_model
 from sandbox.serve import ServerThread
+from tests.utils.db import ADMIN_DB_URL, IN_CI, postgres_problem
+from tests.utils.sandbox import Sandbox, carrier_servers
 from tools.carriers.auth import clear_tokens
 
 # First examples pay for imports; a wall-clock deadline would make property tests flaky on 2 cores.
 hypothesis_settings.register_profile("project", deadline=None)
 hypothesis_settings.load_profile("project")
-
-ADMIN_DB_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-ACME = {"Authorization": "Bearer acme-dev-key"}
-GLOBEX = {"Authorization": "Bearer globex-dev-key"}
-ALICE = {"id": "cus_alice", "email": "alice@example.com"}
-BOB = {"id": "cus_bob", "email": "bob@example.com"}
-
-
-@dataclass(frozen=True)
-class Sandbox:
-    model: str
-    commerce: str
-    carriers: dict[str, str] = field(default_factory=dict)
-    """Carrier name (`ups`, `fedex`, `usps`, `dhl`) -> base URL."""
-    aggregator: str = ""
-
-    def admin(self, system: str, method: str, path: str, json: object = None) -> httpx.Response:
-        """`system`: `model`, `commerce`, `aggregator` or a carrier name."""
-        bases = {
-            "model": self.model,
-            "commerce": self.commerce,
-            "aggregator": self.aggregator,
-            **self.carriers,
-        }
-        base = bases[system]
-        response = httpx.request(method, f"{base}/_admin/{path}", json=json, timeout=5)
-        response.raise_for_status()
-        return response
-
-    def model_requests(self) -> list[dict]:
-        return self.admin("model", "GET", "requests").json()["requests"]
-
-
-@contextmanager
-def carrier_servers() -> Iterator[dict[str, str]]:
-    """Every sandbox carrier on its own loopback port: name -> base URL."""
-    with ExitStack() as stack:
-        yield {name: stack.enter_context(ServerThread(create())).url for name, create in CARRIER_APPS.items()}
 
 
 @pytest.fixture(scope="session")
@@ -114,17 +73,9 @@ def _fresh_sandbox(request: pytest.FixtureRequest) -> None:
         clear_tokens()  # the carriers forgot the tokens they issued
 
 
-def _postgres_reachable(url: str) -> str | None:
-    try:
-        with psycopg.connect(url, connect_timeout=3):
-            return None
-    except psycopg.OperationalError as exc:
-        return str(exc).strip().splitlines()[0]
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI a missing database fails the run before any test, never a skip."""
-    problem = _postgres_reachable(ADMIN_DB_URL) if IN_CI else None
+    problem = postgres_problem(ADMIN_DB_URL) if IN_CI else None
     if problem:
         pytest.exit(
             f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}", returncode=3
@@ -134,7 +85,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A database created for this test session and dropped after it."""
-    problem = _postgres_reachable(ADMIN_DB_URL)
+    problem = postgres_problem(ADMIN_DB_URL)
     if problem:
         if IN_CI:
             pytest.fail(f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}")
@@ -158,22 +109,3 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sandbox: Sandbox) -
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
         yield c
-
-
-def new_conversation() -> str:
-    return f"c-{uuid.uuid4().hex[:12]}"
-
-
-def say(
-    client: TestClient,
-    conversation: str,
-    text: str,
-    *,
-    headers: dict = ACME,
-    customer: dict = ALICE,
-    message_id: str | None = None,
-) -> dict:
-    body = {"message_id": message_id or f"m-{uuid.uuid4().hex[:8]}", "text": text, "customer": customer}
-    response = client.post(f"/v1/conversations/{conversation}/messages", json=body, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()

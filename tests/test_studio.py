@@ -27,7 +27,7 @@ from langgraph_sdk import get_client
 
 from launch.studio import HOST, OFFLINE_ENV, REPO, langgraph_dev_command
 from state.schema import TurnOutput
-from tests.conftest import Sandbox
+from tests.utils.sandbox import Sandbox
 
 pytestmark = pytest.mark.slow
 

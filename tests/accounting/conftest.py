@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -21,13 +20,14 @@ from accounting.tables import SCHEMA
 from api.app import create_app
 from checkpoint.factory import open_persistence
 from config.settings import Settings
-from tests.conftest import ADMIN_DB_URL, IN_CI, Sandbox, _postgres_reachable
+from tests.utils.db import ADMIN_DB_URL, IN_CI, postgres_problem
+from tests.utils.sandbox import Sandbox
 
 
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
     """A database with every schema set up, copied for each test: migrations run once per session."""
-    problem = _postgres_reachable(ADMIN_DB_URL)
+    problem = postgres_problem(ADMIN_DB_URL)
     if problem:
         if IN_CI:
             pytest.fail(f"CI=true and PostgreSQL at DATABASE_URL={ADMIN_DB_URL} is unreachable: {problem}")
@@ -75,23 +75,3 @@ def isolated_settings(database_url: str | None, tmp_path: Path, sandbox: Sandbox
 def isolated_client(isolated_settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(isolated_settings)) as c:
         yield c
-
-
-class Clock:
-    """A settable clock for `Service.clock`: tests cross the inactivity window without sleeping."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-def set_clock(client: TestClient, now: datetime) -> Clock:
-    clock = Clock(now)
-    client.app.state.service.clock = clock  # type: ignore[attr-defined]
-    return clock

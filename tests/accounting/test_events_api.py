@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi.testclient import TestClient
 
-from tests.conftest import ACME, GLOBEX, Sandbox, new_conversation, say
-
-
-def event(
-    client: TestClient,
-    conversation: str,
-    kind: str,
-    *,
-    text: str | None = None,
-    event_id: str | None = None,
-    headers: dict = ACME,
-) -> dict:
-    body = {
-        "event_id": event_id or f"e-{uuid.uuid4().hex[:8]}",
-        "type": kind,
-        "author": "agent_7",
-        "text": text,
-    }
-    response = client.post(f"/v1/conversations/{conversation}/events", json=body, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()
+from tests.utils.conversations import ACME, GLOBEX, event, new_conversation, say
+from tests.utils.sandbox import Sandbox
 
 
 def conversation_of(client: TestClient, conversation: str, headers: dict = ACME) -> dict:

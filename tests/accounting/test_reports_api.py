@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from tests.accounting.conftest import set_clock
-from tests.accounting.test_events_api import event
-from tests.conftest import ACME, BOB, GLOBEX, say
+from tests.utils.clock import set_clock
+from tests.utils.conversations import ACME, BOB, GLOBEX, event, say
 
 NOV = {"from": "2026-11-01", "to": "2026-11-30"}
 DEC = {"from": "2026-12-01", "to": "2026-12-31"}

@@ -15,9 +15,8 @@ from fastapi.testclient import TestClient
 from accounting.cli import main as report_cli
 from accounting.cli import render_table
 from config.settings import Settings
-from tests.accounting.conftest import set_clock
-from tests.accounting.test_events_api import event
-from tests.conftest import ACME, say
+from tests.utils.clock import set_clock
+from tests.utils.conversations import ACME, event, say
 
 START = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 NOV = {"from": "2026-11-01", "to": "2026-11-30"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import ACME, ALICE, GLOBEX, Sandbox, new_conversation, say
+from tests.utils.conversations import ACME, ALICE, GLOBEX, new_conversation, say
+from tests.utils.sandbox import Sandbox
 
 
 def _post(client: TestClient, conversation: str, body: dict, headers: dict | None = None):

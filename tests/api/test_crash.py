@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.apiproc import ApiProcess
-from tests.conftest import ACME, ALICE, Sandbox, new_conversation
+from tests.utils.apiproc import ApiProcess
+from tests.utils.conversations import ACME, ALICE, new_conversation
+from tests.utils.sandbox import Sandbox
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -15,7 +15,7 @@ from config.settings import Settings
 from graph.builder import WORKFLOWS
 from graph.workflows.base import WorkflowInput, WorkflowOutput
 from service.turns import INTERNAL_ERROR_REPLY
-from tests.conftest import ACME, new_conversation, say
+from tests.utils.conversations import ACME, new_conversation, say
 
 
 class WorkflowBug(RuntimeError):

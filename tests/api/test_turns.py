@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import ACME, BOB, GLOBEX, Sandbox, new_conversation, say
+from tests.utils.conversations import ACME, BOB, GLOBEX, new_conversation, say
+from tests.utils.sandbox import Sandbox
 
 
 def test_that_where_is_my_order_states_the_real_status_from_the_store(client: TestClient) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from bench.turn_overhead import main, parse_args, run
 from checkpoint.factory import PRUNE_ABOVE
-from tests.conftest import ADMIN_DB_URL
+from tests.utils.db import ADMIN_DB_URL
 
 TURNS = 5
 TABLES = {

@@ -19,7 +19,7 @@ from nodes.route import (
 from routing.classifier import Span
 from routing.reading import Intent, Reading, read_message
 from state.schema import TurnState, WorkflowRun, new_run
-from tests.nodes.readings import doubtful_no_ask
+from tests.utils.readings import doubtful_no_ask
 
 
 def run(name: str, status: str = "waiting", turn: int = 1) -> WorkflowRun:

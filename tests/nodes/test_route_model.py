@@ -9,8 +9,8 @@ import pytest
 from nodes.route import ROUTER_INSTRUCTIONS, route
 from routing.reading import read_message
 from state.schema import TurnState, new_run
-from tests.conftest import Sandbox
-from tests.nodes.readings import doubtful_no_ask
+from tests.utils.readings import doubtful_no_ask
+from tests.utils.sandbox import Sandbox
 from tools.http import aclose_clients
 
 DOUBTFUL = "my coffee maker broke, what about my order"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from api.app import create_app
 from api.schemas import ID_PATTERN
 from config.settings import Settings
-from tests.conftest import Sandbox
+from tests.utils.sandbox import Sandbox
 
 EXAMPLES = 50
 ACME_KEY = "Bearer acme-dev-key"

@@ -12,7 +12,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Sandbox, new_conversation, say
+from tests.utils.conversations import new_conversation, say
+from tests.utils.sandbox import Sandbox
 
 CAROLS_1003 = ["9400111899223854165703", "USPS", "carol", "Carol", "delivered"]
 GLOBEX_2001 = ["RB123456785GB", "Royal Mail", "93.95", "bob", "Bob", "GBP"]

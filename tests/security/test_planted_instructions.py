@@ -29,7 +29,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph.workflows.returns_refunds import SPEC as RETURNS_SPEC
-from tests.conftest import Sandbox, new_conversation, say
+from tests.utils.conversations import new_conversation, say
+from tests.utils.sandbox import Sandbox
 from tools import metrics
 
 UPS_1001 = "1Z999AA10123456784"

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.apiproc import ROOT, ApiProcess
-from tests.conftest import IN_CI, Sandbox
+from tests.utils.apiproc import ROOT, ApiProcess
+from tests.utils.db import IN_CI
+from tests.utils.sandbox import Sandbox
 
 ST = ROOT / ".venv-schemathesis" / "bin" / "st"
 HOOKS = ROOT / "tests" / "schemathesis" / "hooks.py"

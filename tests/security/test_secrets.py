@@ -22,7 +22,8 @@ from config.settings import get_settings
 from sandbox.carriers import aggregator, dhl, fedex, ups, usps
 from sandbox.commerce_server import create_app as create_commerce
 from sandbox.serve import ServerThread
-from tests.conftest import ALICE, BOB, GLOBEX, Sandbox, new_conversation, say
+from tests.utils.conversations import ALICE, BOB, GLOBEX, new_conversation, say
+from tests.utils.sandbox import Sandbox
 from tools.carriers.auth import clear_tokens
 
 MODEL_KEY = "sk-model-S3CRET-0f9e8d7c6b5a"

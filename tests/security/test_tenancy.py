@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import ACME, ALICE, BOB, GLOBEX, new_conversation
+from tests.utils.conversations import ACME, ALICE, BOB, GLOBEX, new_conversation
 
 ACME_TEXT = "where is my order 1001?"
 

@@ -20,7 +20,7 @@ from brands import CarriersConfig, NativeCarriers, default_brands
 from brands.context import BrandContext
 from checkpoint.db import SqliteDatabase
 from config.settings import get_settings
-from tests.conftest import Sandbox
+from tests.utils.sandbox import Sandbox
 from tools.carriers.lookup import describe_lookup, track, track_order
 from tools.carriers.normal import TrackingEvent, TrackingResult
 from tools.http import RETRIES, aclose_clients

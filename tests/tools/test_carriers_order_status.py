@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import ToolMessage
 
 from accounting.costs import LookupCost
-from tests.conftest import BOB, GLOBEX, Sandbox, new_conversation, say
+from tests.utils.conversations import BOB, GLOBEX, new_conversation, say
+from tests.utils.sandbox import Sandbox
 
 ORDER_1001 = (
     "Order #1001: payment paid; fulfilment fulfilled; shipped with UPS, tracking number "

@@ -8,7 +8,7 @@ from langchain_openai.chat_models.base import _convert_message_to_dict
 from pydantic import BaseModel
 
 from brands.context import BrandContext
-from tests.conftest import Sandbox
+from tests.utils.sandbox import Sandbox
 from tools.executor import as_data, execute
 from tools.http import request_json
 from tools.sanitiser import CUT_MARKER, LIMITS, VERBATIM_KEYS, Cleaned, clean_fields

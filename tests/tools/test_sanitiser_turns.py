@@ -11,7 +11,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import ACME, Sandbox, new_conversation, say
+from tests.utils.conversations import ACME, new_conversation, say
+from tests.utils.sandbox import Sandbox
 
 INVISIBLE = re.compile(
     r"[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -12,10 +11,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from brands import BrandConfig
 from brands.context import BrandContext
 from graph.builder import compile_graph
-from tests.conftest import Sandbox
-
-Turn = Callable[[str], Awaitable[dict[str, Any]]]
-Conversation = Callable[[BrandConfig | None], Turn]
+from tests.utils.sandbox import Sandbox
+from tests.utils.workflows import Conversation, Turn
 
 
 @pytest.fixture

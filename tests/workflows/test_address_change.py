@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 
 from brands.context import BrandContext
 from graph.workflows.address_policy import idempotency_key
-from tests.conftest import Sandbox, new_conversation, say
-from tests.workflows.conftest import Turn
+from tests.utils.conversations import new_conversation, say
+from tests.utils.sandbox import Sandbox
+from tests.utils.workflows import Turn
 from tools import metrics
 from tools.addresses import UPDATE_SHIPPING_ADDRESS
 from tools.executor import execute

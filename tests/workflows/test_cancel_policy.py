@@ -18,7 +18,7 @@ from graph.workflows.policy import (
     read_confirmation,
     read_offer_answer,
 )
-from tests.conftest import Sandbox
+from tests.utils.sandbox import Sandbox
 from tools.executor import execute
 from tools.subscriptions import CANCEL_SUBSCRIPTION
 

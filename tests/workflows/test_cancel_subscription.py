@@ -12,8 +12,8 @@ import pytest
 
 from brands import default_brands
 from graph.workflows.policy import idempotency_key
-from tests.conftest import Sandbox
-from tests.workflows.conftest import Conversation, Turn
+from tests.utils.sandbox import Sandbox
+from tests.utils.workflows import Conversation, Turn
 from tools import metrics
 
 OFFER = (

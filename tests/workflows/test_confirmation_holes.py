@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from graph.workflows import returns_refunds
-from tests.conftest import Sandbox
-from tests.workflows.conftest import Turn
+from tests.utils.sandbox import Sandbox
+from tests.utils.workflows import Turn
 from tests.workflows.test_returns_refunds import ASK, RETURN_1001, refunds, run_of
 
 OAK = "500 Oak Road, Springfield, IL 62704"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Sandbox, new_conversation, say
+from tests.utils.conversations import new_conversation, say
+from tests.utils.sandbox import Sandbox
 from tests.workflows.test_cancel_subscription import CONFIRM, DONE, OFFER, subscription
 
 

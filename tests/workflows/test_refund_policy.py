@@ -24,8 +24,8 @@ from graph.workflows.policy import (
     refund_idempotency_key,
     refund_refusal,
 )
-from tests.conftest import Sandbox
-from tests.workflows.conftest import Conversation, Turn
+from tests.utils.sandbox import Sandbox
+from tests.utils.workflows import Conversation, Turn
 from tests.workflows.test_returns_refunds import (
     ASK,
     DONE,

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from brands import BrandConfig, default_brands
 from graph.workflows import returns_refunds
 from graph.workflows.policy import refund_idempotency_key, return_refusal
-from tests.conftest import Sandbox
-from tests.workflows.conftest import Conversation, Turn
+from tests.utils.sandbox import Sandbox
+from tests.utils.workflows import Conversation, Turn
 
 SHIPPED = "2026-11-11T16:02:00-05:00"  # acme order #1001's fulfilment
 ORDER_1001 = 4100000001001

@@ -1,0 +1,1 @@
+"""Helpers the tests share (imported by name); fixtures stay in the `conftest.py` files."""
