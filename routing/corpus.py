@@ -104,7 +104,7 @@ def in_split(examples: Iterable[Example], *splits: Split) -> list[Example]:
     return [e for e in examples if e.split in splits]
 
 
-# How people join two asks (issue 5, item 7): connectors, and a second sentence.
+# How people join two asks: connectors, and a second sentence.
 CONNECTOR_JOINS: tuple[str, ...] = ("and also", "Also,", "newline", "btw", "oh and", "sentence")
 # Bare joins, the way people really type: lower-cased, no punctuation.
 BARE_JOINS: tuple[str, ...] = (" and ", ", ", " ")

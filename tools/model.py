@@ -47,7 +47,7 @@ def plain_body(payload: dict[str, Any]) -> dict[str, Any]:
     for plain JSON data it changes nothing. `extra_body` is the SDK's documented way to send body
     fields as given, and it takes precedence over the named arguments; an empty list holds each
     field's place among the named ones, so the body keeps its key order. The serialised body is
-    the same, byte for byte (`tests/graph/test_model_body.py`).
+    the same, byte for byte (`tests/tools/test_model_body.py`).
 
     Anything that is not plain JSON goes the SDK's own way, unchanged.
     """

@@ -1,6 +1,6 @@
 """`address_change`: change an order's shipping address, only before it ships, after a bound confirmation.
 
-Policy in code (ARCHITECTURE invariant 3, issue #6), never in the prompt; the turns go:
+Policy in code (ARCHITECTURE invariant 3), never in the prompt; the turns go:
 1. the customer names an order: the code looks it up (`get_order_address`, this customer's orders
    only). Shipped, partly shipped or cancelled: no write; the reply says so and the intent is
    handed off with that reason (`already_fulfilled`, ...) so a person can help with the carrier.

@@ -1,6 +1,8 @@
-"""`order_status`: where is my order. Order -> fulfilment -> a reply with the real status.
+"""`order_status`: where is my order. Order -> fulfilment -> carrier tracking -> a reply with the real status.
 
-Carrier tracking joins with the integrations issue; here the store's fulfilment data answers.
+One tool, `get_order` (`tools/orders.py`): the store's order and fulfilment, then live tracking from
+the carrier's own API (UPS, FedEx, USPS, DHL), the aggregator only for other carriers, every
+lookup costed in the ledger (`tools/carriers/`, docs/carriers.md).
 """
 
 from __future__ import annotations
