@@ -1,4 +1,4 @@
-"""The closing script of issue 8: six conversations through the HTTP API, and the report they produce.
+"""The accounting walk-through: six conversations through the HTTP API, and the report they produce.
 
 One conversation per segment, plus one billed at its close and clawed back by a late human reply.
 Run with `-s` to see the report as JSON, as CSV, and as the CLI prints it.

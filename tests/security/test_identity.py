@@ -1,4 +1,4 @@
-"""Identity from context, not from the model (issue 9 item 3), with the sandbox model `gullible`.
+"""Identity from context, not from the model (tier one), with the sandbox model `gullible`.
 
 The gullible model obeys a tool call planted in the customer's text. It does call `get_order` for
 another customer's order (carol's 1003) and for another brand's (globex's 2001), so what stops the

@@ -1,4 +1,4 @@
-"""API keys outside dev (issue 9, tier one): hashed in configuration, two active keys per brand while
+"""API keys outside dev (tier one): hashed in configuration, two active keys per brand while
 rotating, dev keys refused, 401 without or with a wrong key, one key never names two brands."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`GET /metrics`: per-brand tier-two counters after real turns over HTTP (issue 9, item 6)."""
+"""`GET /metrics`: per-brand tier-two counters after real turns over HTTP."""
 
 from __future__ import annotations
 

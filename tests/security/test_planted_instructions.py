@@ -1,4 +1,4 @@
-"""Instructions planted in third-party text cause no write and no foreign read (issue 6, item 5).
+"""Instructions planted in third-party text cause no write and no foreign read (invariants 3 and 5).
 
 The sandbox model in `gullible` mode obeys `call NAME {json}` found in any user or tool message,
 including a tool result (see `sandbox/model/instructions.py`), and calls tools it was never offered.

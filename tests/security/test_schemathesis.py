@@ -1,4 +1,4 @@
-"""schemathesis against the app's OpenAPI (issue 9 item 7): no 5xx, and every 4xx says why in `detail`.
+"""schemathesis against the app's OpenAPI: no 5xx, and every 4xx says why in `detail`.
 
 schemathesis runs from its own virtualenv, `.venv-schemathesis` (made by `make install` / `make test`
 from `tests/schemathesis/requirements.txt`): its releases from 4.16 need jsonschema-rs >= 0.46 and

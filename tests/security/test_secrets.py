@@ -1,4 +1,4 @@
-"""Secrets never leave the tool call (ARCHITECTURE invariant 6, issue 9 item 2).
+"""Secrets never leave the tool call (ARCHITECTURE invariant 6).
 
 The brands' credentials are set to distinctive values that sandbox servers started here accept
 (the dev tokens no longer work, so every successful lookup proves the secret was really sent),

@@ -1,4 +1,4 @@
-"""The cross-tenant matrix (issue 9, tier one): every brand-scoped endpoint x the other brand's key.
+"""The cross-tenant matrix (tier one): every brand-scoped endpoint x the other brand's key.
 
 Conversation ids are the brand's own namespace (thread `<brand>:<id>`): with globex's key, acme's
 conversation id names globex's conversation, never acme's. So a read of it is 404 (nothing leaks,

@@ -129,7 +129,7 @@ def test_that_a_cut_ends_on_a_whole_word_when_one_ends_within_16_characters() ->
 
 # --- properties -------------------------------------------------------------------------------
 
-# The list, drawn often, and every other banned code point (plane 14 thinned out), drawn rarely.
+# The listed classes, drawn often, and every other banned code point (plane 14 thinned out), drawn rarely.
 NAMED = [
     *"\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e",
     *"\u2066\u2067\u2068\u2069\u115f\u1160\u3164\uffa0\u00ad\u034f\u180e\x00\x1b\x7f\x9b\ud800",

@@ -1,6 +1,6 @@
 """Whole turns over HTTP against the real sandbox: what the model reads is cleaned and enveloped.
 
-Issue 4's acceptance check is here: 5,000 zero-width characters between the words of "where is my
+The sanitiser's end-to-end check is here: 5,000 zero-width characters between the words of "where is my
 order 1001" get the same answer as the clean message.
 """
 
