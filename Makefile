@@ -29,14 +29,16 @@ python-check:
 		echo "PYTHON=$(PYTHON) is not Python 3.11 to 3.13 ($$($(PYTHON) --version 2>&1 | head -1)); set PYTHON=/path/to/python3.x" >&2; exit 2; \
 	fi
 
-$(STAMP): pyproject.toml constraints.txt | python-check
+$(STAMP): pyproject.toml constraints.txt
+	@$(MAKE) --no-print-directory python-check
 	@echo "Creating $(VENV) with $(PYTHON): $$($(PYTHON) -c 'import platform, sys; print(sys.executable, platform.python_version())')"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-$(ST_STAMP): tests/schemathesis/requirements.txt | python-check
+$(ST_STAMP): tests/schemathesis/requirements.txt
+	@$(MAKE) --no-print-directory python-check
 	$(PYTHON) -m venv $(ST_VENV)
 	$(ST_VENV)/bin/pip install --quiet --upgrade pip
 	$(ST_VENV)/bin/pip install --quiet -r tests/schemathesis/requirements.txt

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
-from typing import Literal
 
 from accounting.ledger import Account, Entry
 from accounting.segments import (
@@ -28,9 +27,8 @@ from accounting.segments import (
     Segment,
     segment_of,
 )
+from brands import BillingMode
 from state.schema import Participation
-
-BillingMode = Literal["strict", "assisted"]
 
 OPENS: frozenset[ConversationEvent] = frozenset({"customer_message", "reopened"})
 CLOSES: frozenset[ConversationEvent] = frozenset({"closed", "ai_closed_no_reply"})

@@ -28,6 +28,11 @@ class LookupLedger(Protocol):
     ) -> None: ...  # fmt: skip
 
 
+def thread_id(brand_id: str, conversation_id: str) -> str:
+    """The checkpoint thread of a brand's conversation: tier one keys every thread and row by brand."""
+    return f"{brand_id}:{conversation_id}"
+
+
 def _as_is(value: object) -> object:
     return value
 

@@ -4,10 +4,14 @@
 What the service owns (environment, database, data folder, brand files, body cap, where `make run`
 listens) and where the external systems are: the model endpoint, the commerce store, the native
 carriers and the tracking aggregator. An external system's URL not set in the environment comes
-from `$DATA_DIR/sandbox.json`, written by `python -m sandbox` (see sandbox/README.md). No other
-module reads the environment for a service setting: code reads `get_settings()` (cached), or the
-`Settings` it was given. (Brand credentials are not service settings: a brand file names the
-variable that holds each, read when a tool calls the system, `tools/commerce.py`.)
+from `$DATA_DIR/sandbox.json`, written by `python -m sandbox` (see sandbox/README.md).
+
+No other module reads the environment for a service setting. The process's settings are
+`get_settings()` (read once, cached): the tools and the model factory read where the external
+systems are from it. `create_app(settings)` and `open_service(settings)` take a `Settings` for what
+they open themselves (the database, the data folder, brand files, the body cap); tests pass one
+built from the same environment. Brand credentials are not service settings: a brand file names
+the variable that holds each, read when a tool calls the system (`tools/commerce.py`).
 """
 
 from __future__ import annotations
@@ -37,9 +41,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), validation_alias=AliasChoices("DATA_DIR", "SUPPORT_DATA_DIR"))
     brands_dir: Path | None = None
     max_body_bytes: int = 64_000
-    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "SUPPORT_HOST"))
-    """Where `make run` (`launch.serve`) listens."""
-    port: int = Field(default=8000, validation_alias=AliasChoices("PORT", "SUPPORT_PORT"))
+    host: str = Field(default="127.0.0.1", validation_alias="HOST")
+    """Where `make run` (`launch.serve`) listens: `HOST` and `PORT` only, never `SUPPORT_PORT`, which
+    Kubernetes sets to `tcp://...` for a Service named `support`."""
+    port: int = Field(default=8000, validation_alias="PORT")
 
     model_base_url: str | None = None
     """Any OpenAI-compatible endpoint; unset means the sandbox stand-in model (offline)."""

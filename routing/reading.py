@@ -100,7 +100,7 @@ def _add_ask(intents: list[Intent], ask: Intent) -> None:
 
 
 def read_message(text: str, model: RouterModel | None = None) -> Reading:
-    """Span `text` and turn its segments into asks, doubtful parts and the answer part."""
+    """Segment `text` and turn its segments into asks, doubtful parts and the answer part."""
     router = model or load_model()
     segments = router.segment(text)
     intents: list[Intent] = []

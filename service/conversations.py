@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from accounting.segments import segment_of
 from brands import BrandConfig
-from service.core import Service, thread_id
+from brands.context import thread_id
+from service.core import Service
 from service.results import ConversationOut, HandoffOut, MessageOut
 from service.turns import workflows_of
 from state.schema import Participation

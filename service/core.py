@@ -29,11 +29,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def thread_id(brand_id: str, conversation_id: str) -> str:
-    """The checkpoint thread of a brand's conversation: tier one keys every row by brand."""
-    return f"{brand_id}:{conversation_id}"
-
-
 @dataclass
 class Service:
     graph: CompiledStateGraph

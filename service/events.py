@@ -22,8 +22,9 @@ from langchain_core.messages import AIMessage
 from accounting.bookkeeping import record
 from accounting.segments import EVENT_PARTICIPATION, ConversationEvent, segment_of
 from brands import BrandConfig
+from brands.context import thread_id
 from checkpoint.store import TurnStart
-from service.core import Service, thread_id
+from service.core import Service
 from service.once import Keyed, answer_once
 from service.results import EventResponse, EventType
 from tools.sanitiser import clean
@@ -44,8 +45,8 @@ class Event:
     event_id: str
     type: EventType
     received: str
-    """The whole event as received, canonical JSON: the same `event_id` with another is a conflict."""
-    author: str | None = None
+    """The whole event as received, canonical JSON (the author kept there for audit): the same
+    `event_id` with another is a conflict."""
     text: str | None = None
 
 

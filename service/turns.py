@@ -17,9 +17,9 @@ from typing import Any, ClassVar
 from accounting.bookkeeping import record
 from accounting.segments import GUARD_HANDOFF, segment_of, turn_events
 from brands import BrandConfig
-from brands.context import BrandContext
+from brands.context import BrandContext, thread_id
 from checkpoint.store import TurnStart
-from service.core import Service, thread_id
+from service.core import Service
 from service.once import Keyed, answer_once
 from service.results import HandoffOut, IntentOut, TurnResponse, WorkflowOut
 from state.schema import Participation, WorkflowRun

@@ -21,5 +21,5 @@ async def post_event(
     conversation_id: ConversationId, body: ConversationEventIn, brand: Brand, svc: Svc
 ) -> EventResponse:
     """Record a human reply, a close, a reopen or a silent AI close; answer with the segment."""
-    event = Event(body.event_id, body.type, body.model_dump_json(), body.author, body.text)
+    event = Event(body.event_id, body.type, body.model_dump_json(), body.text)
     return await record_event(svc, brand, conversation_id, event)

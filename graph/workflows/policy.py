@@ -2,7 +2,8 @@
 eligibility and the refund's preconditions.
 
 No I/O, clock or randomness: every input is an argument, so these are property-tested
-(tests/workflows/test_cancel_policy.py, test_refund_policy.py, test_address_policy.py). Invariant guarded here (ARCHITECTURE, scoped tools): a
+(tests/workflows/test_cancel_policy.py and test_refund_policy.py; the yes rules end to end in
+test_confirmation_holes.py). Invariant guarded here (ARCHITECTURE, scoped tools): a
 policy-bearing write runs only when its preconditions hold in code, whatever the model asks.
 
 Terms are the plain dicts `tools.subscriptions.terms_of` builds (`subscription_id`, `product`,

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from brands import ApiKeyCarrier, OAuthCarrier
-from brands.context import BrandContext
+from brands.context import BrandContext, thread_id
 from config.settings import EndpointsError
 from tools.carriers import aggregator, dhl, fedex, ups, usps
 from tools.carriers.detect import carrier_from_company, carrier_name, detect, normalise_number
@@ -115,7 +115,7 @@ async def _record(lookup: Lookup, ctx: BrandContext) -> None:
     await ctx.costs.record_lookup(
         lookup_id=str(uuid.uuid4()),
         brand_id=ctx.brand_id,
-        thread_id=f"{ctx.brand_id}:{ctx.conversation_id}",  # the key service.turns.thread_id builds
+        thread_id=thread_id(ctx.brand_id, ctx.conversation_id),
         carrier=lookup.carrier,
         via=lookup.via or "",
         tracking_number=lookup.tracking_number,
