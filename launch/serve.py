@@ -6,10 +6,12 @@ writes `$DATA_DIR/sandbox.json`; it is stopped when the API stops.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -42,6 +44,10 @@ def start_sandbox(data_dir: Path, timeout: float = 20.0) -> subprocess.Popen[byt
     return proc
 
 
+def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     settings = get_settings()
     host, port = settings.host, settings.port
@@ -50,6 +56,9 @@ def main() -> None:
     model = settings.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
     store = "postgres" if settings.database_url else f"sqlite at {settings.data_dir / 'support.sqlite'}"
     print(BANNER.format(host=host, port=port, env=settings.env, store=store, model=model), flush=True)
+    # uvicorn restores the handler it found and re-raises the stop signal after shutting down: with
+    # the default SIGTERM action the process died there and the sandbox outlived it.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run("launch.asgi:app", host=host, port=port, log_level="info")
     finally:
