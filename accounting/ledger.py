@@ -117,10 +117,6 @@ class Ledger:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def setup(self) -> None:
-        for statement in SCHEMA:
-            await self.db.execute(statement)
-
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[Ledger]:
         """This ledger (a copy, subclass kept) whose writes are committed together at the block's end."""

@@ -22,7 +22,6 @@ from langchain_core.messages import AIMessage
 from accounting.bookkeeping import record
 from accounting.segments import EVENT_PARTICIPATION, ConversationEvent, segment_of
 from brands import BrandConfig
-from brands.context import thread_id
 from checkpoint.store import TurnStart
 from service.core import Service
 from service.once import Keyed, answer_once
@@ -64,14 +63,7 @@ class EventOnThread(Keyed[EventResponse]):
     answer: ClassVar[type[EventResponse]] = EventResponse
     reused: ClassVar[str] = "event_id reused with another event"
 
-    svc: Service
-    brand: BrandConfig
-    conversation_id: str
     event: Event
-
-    @property
-    def thread(self) -> str:
-        return thread_id(self.brand.brand_id, self.conversation_id)
 
     async def begin(self) -> tuple[TurnStart, dict[str, Any] | None]:
         store = self.svc.persistence.store

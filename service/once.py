@@ -10,10 +10,13 @@ conversation is held (`Service.hold`); the thread's checkpoints are pruned after
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from brands import BrandConfig
+from brands.context import thread_id
 from checkpoint.store import TurnStart
 from service.core import Service
 
@@ -24,18 +27,24 @@ class IdReused(Exception):
     """The id of a turn or an event was used before with another body."""
 
 
+@dataclass
 class Keyed(ABC, Generic[Answer]):
-    """One kind of request answered once per id: how it is claimed, run, stored and settled."""
+    """One kind of request on a brand's conversation, answered once per id: how it is claimed, run,
+    stored and settled."""
 
     answer: ClassVar[type[BaseModel]]
     """The answer's model: what is stored, and what a replay is read back as."""
     reused: ClassVar[str]
     """Why a conflict is refused, for the caller ("message_id reused with other text")."""
 
-    @property
-    @abstractmethod
-    def thread(self) -> str:
-        """The conversation's thread, held while the request is answered."""
+    svc: Service
+    brand: BrandConfig
+    conversation_id: str
+    thread: str = field(init=False)
+    """The conversation's thread, held while the request is answered."""
+
+    def __post_init__(self) -> None:
+        self.thread = thread_id(self.brand.brand_id, self.conversation_id)
 
     @abstractmethod
     async def begin(self) -> tuple[TurnStart, dict[str, Any] | None]:

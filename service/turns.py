@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from accounting.bookkeeping import record
 from accounting.segments import GUARD_HANDOFF, segment_of, turn_events
 from brands import BrandConfig
-from brands.context import BrandContext, thread_id
+from brands.context import BrandContext
 from checkpoint.store import TurnStart
 from service.core import Service
 from service.once import Keyed, answer_once
@@ -94,16 +94,9 @@ class Turn(Keyed[TurnResponse]):
     answer: ClassVar[type[TurnResponse]] = TurnResponse
     reused: ClassVar[str] = "message_id reused with other text"
 
-    svc: Service
-    brand: BrandConfig
-    conversation_id: str
     message: Inbound
     clean_text: str | None = field(default=None, init=False)
     """The message as the sanitiser left it, once the turn has run: stored in place of the raw text."""
-
-    @property
-    def thread(self) -> str:
-        return thread_id(self.brand.brand_id, self.conversation_id)
 
     async def begin(self) -> tuple[TurnStart, dict[str, Any] | None]:
         store = self.svc.persistence.store
