@@ -15,7 +15,7 @@ DATA_DIR ?= var
 PORT ?= 8000
 STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes routing accounting state tools checkpoint config brands sandbox bench)))
+PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes workflows routing accounting state tools checkpoint config brands sandbox bench)))
 
 .PHONY: help install run test lint format studio sandbox bench demo clean python-check
 

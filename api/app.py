@@ -6,12 +6,11 @@ persistence, the compiled graph, the external clients), which does the work of e
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from langgraph.graph.state import CompiledStateGraph
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -21,6 +20,7 @@ from brands import default_brands, load_brands
 from config.settings import Settings, get_settings
 from service.core import open_service
 from service.once import IdReused
+from workflows.registry import REGISTRY, Registry
 
 
 class BodyCap:
@@ -49,16 +49,18 @@ async def id_reused(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
-def create_app(
-    settings: Settings | None = None, workflows: Mapping[str, CompiledStateGraph] | None = None
-) -> FastAPI:
-    """The app on `settings` (default: the process's); `workflows` replaces the registered ones (tests)."""
+def create_app(settings: Settings | None = None, registry: Registry = REGISTRY) -> FastAPI:
+    """The app on `settings` (default: the process's), running the workflows of `registry`.
+
+    Raises `RegistryError` when a brand enables a workflow the registry does not have."""
     settings = settings or get_settings()
     brands = load_brands(settings.brands_dir) if settings.brands_dir else default_brands()
+    for brand in brands.values():
+        registry.check_brand(brand)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_service(settings, workflows) as service:
+        async with open_service(settings, registry) as service:
             app.state.service = service
             yield
 

@@ -21,7 +21,9 @@ BRANDS_DIR = Path(__file__).parent
 BillingMode = Literal["strict", "assisted"]
 """How a brand is billed; see `accounting/billing.py` and docs/accounting.md."""
 
-WorkflowName = Literal["order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff"]
+WorkflowName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
+"""A workflow's name; which names exist is the workflow registry's (`workflows.registry`), checked
+when the service starts."""
 
 
 class BrandConfigError(Exception):
@@ -37,10 +39,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class OrderNameFormat(_Strict):
+    """How the store names its orders around the number (Shopify: Settings > Checkout > Order ID
+    format): "#1001" by default, "AC-1001-EU" with prefix "AC-" and suffix "-EU". The router and
+    the workflows read an order named this way as that order (`routing/ids.py`)."""
+
+    prefix: str = Field(default="#", max_length=16, pattern=r"^[^\s\d]*$")
+    suffix: str = Field(default="", max_length=16, pattern=r"^[^\s\d]*$")
+
+
 class CommerceConfig(_Strict):
     shop: str
     shopify_token_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     recharge_token_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    order_name: OrderNameFormat = OrderNameFormat()
 
 
 EnvVarName = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]

@@ -1,1 +1,1 @@
-"""The support graph: state schema, builder, workflow subgraphs and the model factory."""
+"""The main support graph: its builder (`builder.py`); the workflows it runs are the registry's (`workflows/`)."""

@@ -2,7 +2,7 @@
 where one ask ends and the next begins, and the segmentation that best explains the message.
 
 Pure and deterministic: no I/O but loading the committed artefact `routing/router_model.json`
-(written by `python -m routing.train`), no clock, no randomness. Every span's class scores
+(written by `python -m workflows train-router`), no clock, no randomness. Every span's class scores
 come from two prefix sums; one pass of dynamic programming over the likely cuts finds the best
 segmentation, maximising
 
@@ -17,10 +17,11 @@ are one ask. See docs/routing.md.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -41,6 +42,8 @@ from routing.features import (
 MODEL_PATH = Path(__file__).resolve().parent / "router_model.json"
 NONE = "none"
 """The label of text that asks nothing."""
+OTHER = "other"
+"""The label of an ask no workflow takes (a person answers it)."""
 
 
 CUT_FLOOR = 8.0
@@ -48,7 +51,7 @@ CUT_FLOOR = 8.0
 
 
 class RouterArtefactError(ValueError):
-    """`routing/router_model.json` cannot be read as a router (retrain: `python -m routing.train`)."""
+    """`routing/router_model.json` cannot be read as a router (retrain: `python -m workflows train-router`)."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +88,7 @@ class RouterModel:
         scale = float(data["scale"])
         self.classes: tuple[str, ...] = tuple(classes)
         """The fine classes the label model scores (the source intents)."""
-        self.label_of: tuple[str, ...] = tuple(labels)
-        """The router label of each fine class."""
-        self.labels: tuple[str, ...] = tuple(dict.fromkeys(self.label_of))
-        self.groups: tuple[tuple[int, ...], ...] = tuple(
-            tuple(i for i, lab in enumerate(self.label_of) if lab == name) for name in self.labels
-        )
+        self._set_labels(labels)
         self.bias: list[float] = [w / scale for w in label["bias"]]
         self.weights: dict[str, list[float]] = {
             f: [w / scale for w in ws] for f, ws in label["features"].items()
@@ -109,9 +107,25 @@ class RouterModel:
         self.none_floor = float(data["none_floor"])
         """A segment is read as asking nothing only with at least this probability: when in doubt,
         an ask is kept (and the model asked) rather than dropped."""
-        self.none_index = self.labels.index(NONE) if NONE in self.labels else -1
         self.zero = [0.0] * len(self.classes)
         self.token_vector = lru_cache(maxsize=50_000)(self._token_vector)
+
+    def _set_labels(self, labels: Sequence[str]) -> None:
+        self.label_of: tuple[str, ...] = tuple(labels)
+        """The router label of each fine class."""
+        self.labels: tuple[str, ...] = tuple(dict.fromkeys(self.label_of))
+        self.groups: tuple[tuple[int, ...], ...] = tuple(
+            tuple(i for i, lab in enumerate(self.label_of) if lab == name) for name in self.labels
+        )
+        self.none_index = self.labels.index(NONE) if NONE in self.labels else -1
+
+    def relabelled(self, label_of: Callable[[str], str]) -> RouterModel:
+        """The same weights with each fine class read as `label_of(class)`: which asks go to which
+        workflow is the workflow registry's, not the artefact's (no retraining to add a workflow
+        that takes asks the router already tells apart)."""
+        twin = copy.copy(self)
+        twin._set_labels([label_of(c) for c in self.classes])  # pylint: disable=protected-access
+        return twin
 
     def _vector(self, feats: Sequence[str]) -> list[float]:
         out = self.zero

@@ -3,8 +3,9 @@
 Sources, read in place (never copied into the project):
 - Bitext sample customer-service dataset, 27 intents (CDLA-Sharing-1.0, attributed to Bitext), under
   `../shared/data/bitext-customer-service/` relative to the repository root;
-- our own examples in `routing/data/extra_examples.jsonl`, for the asks Bitext lacks
-  (cancelling a subscription, returning an item) and for turns that carry no ask at all (`none`).
+- our own examples: `routing/data/extra_examples.jsonl` for turns that carry no ask at all
+  (`none`) and other asks, and each workflow's `router_examples.jsonl` for the asks Bitext
+  lacks (cancelling a subscription, returning an item) or words differently.
 
 Every example is either training, dev (tuning) or eval (held back for `bench.routing_eval`), by
 a hash of its normalised text, so the split is deterministic and a duplicate never crosses it.
@@ -18,7 +19,7 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,33 +30,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BITEXT_CSV = REPO_ROOT.parent / "shared/data/bitext-customer-service/bitext_customer_service_27intents.csv"
 EXTRA_EXAMPLES = Path(__file__).resolve().parent / "data" / "extra_examples.jsonl"
 
-RouterLabel = Literal[
-    "order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff", "other"
-]
-ROUTER_LABELS: tuple[RouterLabel, ...] = (
-    "order_status",
-    "cancel_subscription",
-    "returns_refunds",
-    "address_change",
-    "handoff",
-    "other",
-)
-CLASSES: tuple[str, ...] = (*ROUTER_LABELS, NONE)
-
-SOURCE_LABELS: dict[str, str] = {
-    "track_order": "order_status",
-    "delivery_period": "order_status",
-    "get_refund": "returns_refunds",
-    "track_refund": "returns_refunds",
-    "check_refund_policy": "returns_refunds",
-    "change_shipping_address": "address_change",
-    "set_up_shipping_address": "address_change",
-    "contact_human_agent": "handoff",
-    "contact_customer_service": "handoff",
-    "complaint": "handoff",
-}
-"""Bitext intents that map to a router label other than `other`; every other Bitext intent
-(cancel_order, newsletter_subscription, get_invoice, delete_account, ...) is `other`."""
+Labelling = Callable[[str], str]
+"""Which router label a source intent (a fine class) is: the workflow registry's
+(`workflows.registry.Registry.label_of`); `none` is `none`, an intent no workflow takes is `other`."""
 
 Split = Literal["train", "dev", "eval"]
 
@@ -66,18 +43,11 @@ class Example:
     source: str
     """The intent as the source labels it (a Bitext intent, or ours)."""
     label: str
-    """One of `CLASSES`."""
+    """Its router label (a workflow's name, `other` or `none`)."""
 
     @property
     def split(self) -> Split:
         return split_of(self.text)
-
-
-def router_label(source_intent: str) -> str:
-    """The router label of a source intent; our own examples are labelled with router labels already."""
-    if source_intent in CLASSES:
-        return source_intent
-    return SOURCE_LABELS.get(source_intent, "other")
 
 
 def split_of(text: str) -> Split:
@@ -87,16 +57,21 @@ def split_of(text: str) -> Split:
     return "eval" if bucket < 2 else "dev" if bucket == 2 else "train"
 
 
-def load_examples(bitext: Path = BITEXT_CSV, extra: Path = EXTRA_EXAMPLES) -> list[Example]:
-    """Every labelled example, Bitext first, in file order."""
+def load_examples(
+    label_of: Labelling, workflow_examples: Sequence[Path] = (), bitext: Path = BITEXT_CSV
+) -> list[Example]:
+    """Every labelled example, in file order: Bitext, ours (`EXTRA_EXAMPLES`), then each file of
+    `workflow_examples`; each labelled by `label_of` (our own examples carry a fine class too: a
+    workflow's name, or a Bitext intent)."""
     examples: list[Example] = []
     with bitext.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            examples.append(Example(row["utterance"].strip(), row["intent"], router_label(row["intent"])))
-    for line in extra.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            examples.append(Example(item["text"].strip(), item["intent"], router_label(item["intent"])))
+            examples.append(Example(row["utterance"].strip(), row["intent"], label_of(row["intent"])))
+    for path in (EXTRA_EXAMPLES, *workflow_examples):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                examples.append(Example(item["text"].strip(), item["intent"], label_of(item["intent"])))
     return examples
 
 

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from routing.ids import EMAIL, SUBSCRIPTION_ID
+
 CONNECTORS = frozenset({"and", "also", "btw", "oh", "plus", "additionally", "then"})
 """Words a cut may swallow between two asks."""
 MAX_CONNECTORS = 3
 
-_TOKEN = re.compile(
-    r"(?P<email>[\w.+-]+@[\w-]+\.[\w.-]+)|(?P<sub>\bsub_[A-Za-z0-9]+)|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
-)
+_TOKEN = re.compile(rf"(?P<email>{EMAIL})|(?P<sub>{SUBSCRIPTION_ID})|(?P<word>[^\W_]+(?:['’][^\W_]+)*)")
 _BREAKS = (("\n", "\n"), (".", "."), ("?", "."), ("!", "."), (";", "."), (",", ","), (":", ","))
 
 

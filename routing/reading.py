@@ -17,16 +17,15 @@ from typing_extensions import TypedDict
 
 from routing.classifier import NONE, RouterModel, Span, load_model
 from routing.features import tokenize
+from routing.ids import EMAIL, SUBSCRIPTION_ID, TRACKING_NUMBER, order_pattern
 
 ENTITY_PATTERNS: dict[str, re.Pattern[str]] = {
-    "order_number": re.compile(r"(?:order|#)\s*(?:number|no\.?)?\s*#?\s*(\d{4,10})\b", re.I),
-    "subscription_id": re.compile(r"\b(sub_[A-Za-z0-9]+)\b"),
-    "email": re.compile(r"\b([\w.+-]+@[\w-]+\.[\w.-]+)\b"),
-    "tracking_number": re.compile(
-        r"\b(1Z[0-9A-Z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|9[2-5]\d{18,20})\b",
-    ),
+    "order_number": order_pattern(),
+    "subscription_id": re.compile(f"({SUBSCRIPTION_ID})"),
+    "email": re.compile(rf"\b({EMAIL})\b"),
+    "tracking_number": re.compile(f"({TRACKING_NUMBER})"),
 }
-"""Entity -> pattern; group 1 is the value. Tracking numbers: UPS 1Z, UPU S10, USPS IMpb."""
+"""Entity -> pattern (`routing/ids.py`); group 1 is the value."""
 
 CONFIDENCE_DIGITS = 2
 
@@ -122,7 +121,7 @@ def find_intents(text: str) -> list[Intent]:
     return read_message(text).intents
 
 
-def probability_of(text: str, label: str) -> float:
+def probability_of(text: str, label: str, model: RouterModel | None = None) -> float:
     """The classifier's probability that `text`, read as one ask, is `label`."""
-    model = load_model()
+    model = model or load_model()
     return model.probabilities([t.norm for t in tokenize(text)]).get(label, 0.0)

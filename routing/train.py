@@ -1,4 +1,5 @@
-"""Train the router offline and write `routing/router_model.json`: `python -m routing.train`.
+"""Train the router offline and write `routing/router_model.json`: `python -m workflows train-router`
+(the workflow registry gives the labels and the example files).
 
 Two models, both logistic regression by plain SGD, in pure Python:
 - the label model over the source intents (`fine_classes`), summed per router label at run time;
@@ -31,12 +32,12 @@ from routing.corpus import (
     CONNECTOR_JOINS,
     NONE,
     Example,
+    Labelling,
     compose_pairs,
     in_split,
     join_bare,
     join_connected,
     load_examples,
-    router_label,
 )
 from routing.features import (
     CONNECTORS,
@@ -181,6 +182,7 @@ def artefact(
     weights: dict[str, list[float]],
     cut: dict[str, float],
     params: dict[str, float],
+    label_of: Labelling,
     prune: float = 0.01,
 ) -> dict[str, object]:
     """The JSON artefact: weights as integers (x SCALE), weights under `prune` dropped."""
@@ -191,7 +193,7 @@ def artefact(
             "(c) Bitext, CDLA-Sharing-1.0, and from this project's own examples."
         ),
         "classes": list(classes),
-        "labels": [router_label(c) for c in classes],
+        "labels": [label_of(c) for c in classes],
         "scale": SCALE,
         **params,
         "label": {
@@ -258,13 +260,15 @@ def tune(base: dict[str, object], dev: Sequence[Example]) -> dict[str, float]:
 
 
 def train(
-    examples: Sequence[Example],
+    examples: Sequence[Example], label_of: Labelling
 ) -> tuple[list[str], list[float], dict[str, list[float]], dict[str, float]]:
     """Both models on `examples`: fine classes, label bias and weights, cut weights."""
     t0 = time.perf_counter()
     bias, weights = train_label_model(examples)
     classes = fine_classes(examples)
-    labeller = RouterModel({**artefact(classes, bias, weights, {}, {}), **dict.fromkeys(PARAMS, 0.0)})
+    labeller = RouterModel(
+        {**artefact(classes, bias, weights, {}, {}, label_of), **dict.fromkeys(PARAMS, 0.0)}
+    )
     cut_data = [c for e in examples for c in cut_examples(e.text, None, labeller)]
     for text, cut in composed_for_cuts(examples, 2 * len(examples), SEED):
         cut_data.extend(cut_examples(text, cut, labeller))
@@ -277,32 +281,29 @@ def train(
     return classes, bias, weights, cut
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path]) -> None:
+    """Train on the train split, tune on dev, train again on both, write the artefact."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument(
         "--train-only", action="store_true", help="write the model trained on train alone (dev stays unseen)"
     )
     args = parser.parse_args(argv)
-    examples = load_examples()
+    examples = load_examples(label_of, extra)
     train_set, dev = in_split(examples, "train"), in_split(examples, "dev")
     print(f"examples: train {len(train_set)}, dev {len(dev)}; eval held back", flush=True)
-    classes, bias, weights, cut = train(train_set)
+    classes, bias, weights, cut = train(train_set, label_of)
     fixed = {"threshold": THRESHOLD, "min_margin": MIN_MARGIN, "none_floor": NONE_FLOOR}
-    chosen = tune({**artefact(classes, bias, weights, cut, {}), **fixed}, dev)
+    chosen = tune({**artefact(classes, bias, weights, cut, {}, label_of), **fixed}, dev)
     final = train_set
     if not args.train_only:
         print(f"chosen on dev: {chosen}; now training on train + dev", flush=True)
         final = [*train_set, *dev]
-        classes, bias, weights, cut = train(final)
-    out = artefact(classes, bias, weights, cut, {**fixed, **chosen})
+        classes, bias, weights, cut = train(final, label_of)
+    out = artefact(classes, bias, weights, cut, {**fixed, **chosen}, label_of)
     out["trained_on"] = {
         "examples": len(final),
         "by_label": dict(sorted(Counter(e.label for e in final).items())),
     }
     args.out.write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
-
-
-if __name__ == "__main__":
-    main()

@@ -8,7 +8,7 @@ lock, then the database's (invariant 8: concurrent messages on one conversation 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,9 +20,10 @@ from accounting.ledger import Ledger
 from accounting.tables import SCHEMA
 from checkpoint.factory import Persistence, open_persistence
 from config.settings import Settings
-from graph.builder import WORKFLOWS, compile_graph
+from graph.builder import compile_graph
 from service.locks import ThreadLocks
 from tools.http import aclose_clients
+from workflows.registry import REGISTRY, Registry
 
 
 def utc_now() -> datetime:
@@ -53,13 +54,11 @@ class Service:
 
 
 @asynccontextmanager
-async def open_service(
-    settings: Settings, workflows: Mapping[str, CompiledStateGraph] | None = None
-) -> AsyncIterator[Service]:
-    """The service on the configured database, its graph compiled with `workflows` (default: all)."""
+async def open_service(settings: Settings, registry: Registry = REGISTRY) -> AsyncIterator[Service]:
+    """The service on the configured database, its graph running the workflows of `registry`."""
     async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
         try:
-            graph = compile_graph(persistence.checkpointer, WORKFLOWS if workflows is None else workflows)
+            graph = compile_graph(persistence.checkpointer, registry)
             yield Service(graph, persistence)
         finally:
             await aclose_clients()

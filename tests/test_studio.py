@@ -185,3 +185,18 @@ async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(stud
     )
     assert sorted(turn_output["properties"]) == sorted(TurnOutput.__annotations__)
     assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id"]
+
+
+async def test_that_studios_xray_graph_draws_each_workflows_step_agent_tools_and_decide(studio: Studio) -> None:
+    async with get_client(url=studio.url, timeout=20) as client:
+        (assistant,) = await client.assistants.search(graph_id="support")
+        drawn = await client.assistants.get_graph(assistant["assistant_id"], xray=True)
+    nodes = {n["id"] for n in drawn["nodes"]}
+    edges = {(e["source"], e["target"], bool(e.get("conditional"))) for e in drawn["edges"]}
+    for name in ("cancel_subscription", "returns_refunds", "address_change"):
+        assert {f"{name}:{n}" for n in ("step", "agent", "tools", "decide")} <= nodes
+        assert (f"{name}:step", f"{name}:tools", True) in edges  # the code's own calls (a lookup, the write)
+        assert (f"{name}:agent", f"{name}:decide", True) in edges
+        assert (f"{name}:tools", f"{name}:agent", True) in edges
+    assert {"order_status:agent", "order_status:tools", "order_status:decide"} <= nodes
+    assert "order_status:step" not in nodes  # no policy, no step

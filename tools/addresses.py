@@ -6,7 +6,7 @@
   wrote; the workflow's guard checks every field against the customer's own messages before the
   proposal is put to the customer.
 - `update_shipping_address` (write): the model names only the order; the workflow's policy guard
-  (`graph/workflows/address_change.py`) sets the confirmed address, the order id and the
+  (`workflows/address_change/`) sets the confirmed address, the order id and the
   Idempotency-Key in code. The body checks once more that nothing of the order has shipped.
 """
 

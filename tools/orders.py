@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from brands.context import BrandContext
+from routing.ids import ORDER_DIGITS
 from tools.carriers.lookup import describe_lookups, track_order
 from tools.commerce import belongs_to, shopify
 from tools.errors import NotFound
@@ -16,7 +17,7 @@ from tools.spec import ToolResult, ToolSpec
 
 
 class OrderArgs(BaseModel):
-    order_number: str = Field(pattern=r"\b\d{4,10}\b", description="order number, e.g. 1001")
+    order_number: str = Field(pattern=rf"\b{ORDER_DIGITS}\b", description="order number, e.g. 1001")
 
 
 def _fulfilment_line(f: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """Return and refund tools over the Shopify Admin REST API: the facts a return needs, and the refund.
 
 `get_order_for_return` reads the order (total, payment, first shipment). `issue_refund` is a
-write: the workflow's policy guard (`graph/workflows/returns_refunds.py`) decides whether it may
+write: the workflow's policy guard (`workflows/returns_refunds/`) decides whether it may
 run and sets its hidden arguments (the confirmed amount and the idempotency key) in code; the
 model never sees or fills them. The body checks the live order once more: still paid in full, its
 total and the store's calculated refund still the confirmed amount (else a new confirmation is

@@ -1,6 +1,6 @@
 """Subscription tools over the Recharge API: look one up, cancel one.
 
-The cancel is a write: the workflow's policy guard (`graph/workflows/cancel_subscription.py`)
+The cancel is a write: the workflow's policy guard (`workflows/cancel_subscription/`)
 decides whether it may run and sets its hidden arguments (the idempotency key and the terms the
 customer confirmed) in code; the model never sees or fills them. The body checks once more that
 the subscription still has the confirmed terms, so a changed price needs a new confirmation.
@@ -14,16 +14,15 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from brands.context import BrandContext
+from routing.ids import SUBSCRIPTION_ID
 from tools.commerce import belongs_to, recharge
 from tools.errors import NotFound, ToolError
 from tools.http import request_json
 from tools.spec import ToolResult, ToolSpec
 
-SUB_ID = r"\bsub_[A-Za-z0-9]+\b"
-
 
 class SubscriptionArgs(BaseModel):
-    subscription_id: str = Field(pattern=SUB_ID, description="subscription id, e.g. sub_501")
+    subscription_id: str = Field(pattern=SUBSCRIPTION_ID, description="subscription id, e.g. sub_501")
 
 
 class CancelArgs(SubscriptionArgs):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage
 
-from graph.workflows.base import MODEL_DOWN_REPLY
 from state.schema import new_run
 from state.tool_calls import dangling_calls
 from tests.utils.conversations import ACME, new_conversation, say
 from tests.utils.sandbox import Sandbox
+from workflows.kit.subgraph import MODEL_DOWN_REPLY
 
 
 def test_that_a_store_outage_hands_off_only_that_intent_and_saves_no_dangling_call(

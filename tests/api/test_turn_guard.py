@@ -12,10 +12,11 @@ from langgraph.graph import START, StateGraph
 
 from api.app import create_app
 from config.settings import Settings
-from graph.builder import WORKFLOWS
-from graph.workflows.base import WorkflowInput, WorkflowOutput
 from service.turns import INTERNAL_ERROR_REPLY
 from tests.utils.conversations import ACME, new_conversation, say
+from workflows.kit.subgraph import WorkflowInput, WorkflowOutput
+from workflows.registry import REGISTRY
+from workflows.spec import Workflow
 
 
 class WorkflowBug(RuntimeError):
@@ -35,8 +36,12 @@ def raising_workflow():
 
 @pytest.fixture
 def broken_client(settings: Settings) -> Iterator[TestClient]:
-    workflows = {**WORKFLOWS, "order_status": raising_workflow()}
-    with TestClient(create_app(settings, workflows=workflows)) as c:
+    broken = Workflow(
+        name="order_status",
+        router=REGISTRY["order_status"].router,
+        build=lambda _spec: raising_workflow(),
+    )
+    with TestClient(create_app(settings, REGISTRY.with_workflows(broken))) as c:
         yield c
 
 

@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from nodes.route import ROUTER_INSTRUCTIONS, route
+from nodes.route import route
 from routing.reading import read_message
 from state.schema import TurnState, new_run
 from tests.utils.readings import doubtful_no_ask
 from tests.utils.sandbox import Sandbox
 from tools.http import aclose_clients
+from workflows.registry import REGISTRY
 
 DOUBTFUL = "my coffee maker broke, what about my order"
 
@@ -41,7 +42,7 @@ async def test_that_a_doubtful_reading_asks_the_model_once_for_structured_labels
     schema = body["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["intents"]["items"]["enum"][0] == "none"
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
-    assert body["messages"][0]["content"] == ROUTER_INSTRUCTIONS
+    assert body["messages"][0]["content"] == REGISTRY.router_prompt()
     assert body["messages"][1]["content"] == DOUBTFUL
     # the sandbox names the labels sharing a word with the text: the doubtful "other" is dropped
     by_classifier = {i["name"]: i for i in read_message(DOUBTFUL).intents}

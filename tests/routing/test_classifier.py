@@ -11,16 +11,15 @@ from hypothesis import strategies as st
 from routing.classifier import MODEL_PATH, RouterArtefactError, RouterModel, SpanTable, load_model
 from routing.corpus import (
     BITEXT_CSV,
-    ROUTER_LABELS,
     in_split,
     join_bare,
     join_connected,
     load_examples,
-    router_label,
     split_of,
 )
 from routing.features import tokenize
 from routing.reading import entities_in, find_intents, read_message
+from workflows.registry import REGISTRY
 
 
 def names(text: str) -> list[str]:
@@ -183,25 +182,13 @@ def test_that_composed_messages_say_where_the_second_ask_starts() -> None:
     )
 
 
-def test_that_every_source_intent_maps_to_a_router_label() -> None:
-    assert [router_label(i) for i in ("track_order", "delivery_period", "get_refund", "complaint")] == [
-        "order_status",
-        "order_status",
-        "returns_refunds",
-        "handoff",
-    ]
-    assert router_label("newsletter_subscription") == "other"
-    assert router_label("cancel_order") == "other"
-    assert set(load_model().labels) == {*ROUTER_LABELS, "none"}
-
-
 def test_that_the_artefact_is_small_attributed_and_never_trained_on_the_eval_split() -> None:
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert MODEL_PATH.stat().st_size < 2_000_000
     assert "Bitext" in data["attribution"]
     if not BITEXT_CSV.exists():
         pytest.skip(f"labelled data not present at {BITEXT_CSV}")
-    examples = load_examples()
+    examples = load_examples(REGISTRY.label_of, REGISTRY.example_files())
     assert data["trained_on"]["examples"] == len(in_split(examples, "train", "dev"))
 
 

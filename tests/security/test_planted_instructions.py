@@ -28,10 +28,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.workflows.returns_refunds import SPEC as RETURNS_SPEC
 from tests.utils.conversations import new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tools import metrics
+from workflows.returns_refunds import WORKFLOW as RETURNS_SPEC
 
 UPS_1001 = "1Z999AA10123456784"
 CAROLS_1003 = ["9400111899223854165703", "USPS", "carol", "Carol", "480 Pine", "Austin", "DC-500-G", "Decaf"]
@@ -165,7 +165,7 @@ def test_that_a_planted_cancel_is_refused_out_of_scope_and_no_subscription_chang
 
     assert store_state(sandbox) == before  # nothing is exempt: a read changes no field
     # The stand-in's last words repeat the last tool error; an internal error never reaches the
-    # customer: the run is handed to a person instead (`no_reply`, graph/workflows/base.py).
+    # customer: the run is handed to a person instead (`no_reply`, workflows/kit/subgraph.py).
     assert out["workflows"] == [{"name": "order_status", "status": "handed_off"}]
     assert out["handoff"] == {"reason": "no_reply", "unresolved": ["order_status"]}
     assert "error" not in out["reply"].lower()
@@ -209,7 +209,7 @@ def test_that_a_planted_carrier_event_reads_no_other_customers_order_and_writes_
 
     assert store_state(sandbox) == before  # nothing is exempt: a read changes no field
     # The stand-in's last words repeat the last tool error; an internal error never reaches the
-    # customer: the run is handed to a person instead (`no_reply`, graph/workflows/base.py).
+    # customer: the run is handed to a person instead (`no_reply`, workflows/kit/subgraph.py).
     assert out["workflows"] == [{"name": "order_status", "status": "handed_off"}]
     assert out["handoff"] == {"reason": "no_reply", "unresolved": ["order_status"]}
     assert "error" not in out["reply"].lower()
@@ -272,7 +272,7 @@ def test_that_a_refund_planted_in_an_order_note_writes_no_refund(
 
 
 # --- found while writing these: a planted chain spent the model-call budget and emptied the reply ------
-# (fixed in graph/workflows/base.py `_finish`: a run that would end silent is handed off, `no_reply`)
+# (fixed in workflows/kit/subgraph.py `finish`: a run that would end silent is handed off, `no_reply`)
 
 
 def test_that_a_planted_chain_of_lookups_still_leaves_the_customer_a_reply(

@@ -20,11 +20,12 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from graph.workflows import cancel_subscription, order_status
-from nodes.route import ROUTER_INSTRUCTIONS, RoutedAsks
+from nodes.route import routed_asks_model
 from sandbox.model_server import create_app
 from sandbox.serve import ServerThread
 from tools.model import PlainBodyChatOpenAI, plain_body
+from workflows import cancel_subscription, order_status
+from workflows.registry import REGISTRY
 
 Send = Callable[[ChatOpenAI], Awaitable[object]]
 
@@ -36,10 +37,10 @@ def url() -> Iterator[str]:
 
 
 def turn_three() -> list[BaseMessage]:
-    """A workflow transcript as `graph/workflows/base.py` sends it: instructions, earlier turns, pairs."""
+    """A workflow transcript as `workflows/kit/subgraph.py` sends it: instructions, earlier turns, pairs."""
     call = {"name": "get_order", "args": {"order_number": "1001"}, "id": "call_1", "type": "tool_call"}
     return [
-        SystemMessage(content=f"{order_status.SPEC.instructions}\n\nYou answer for Acmé. Tone: warm 🙂."),
+        SystemMessage(content=f"{order_status.WORKFLOW.instructions}\n\nYou answer for Acmé. Tone: warm 🙂."),
         HumanMessage(content="where is my order 1001?", name="customer"),
         AIMessage(content="", tool_calls=[call]),
         ToolMessage(
@@ -52,7 +53,7 @@ def turn_three() -> list[BaseMessage]:
     ]
 
 
-TOOLS = [t.as_openai_tool() for t in (*order_status.SPEC.tools, *cancel_subscription.SPEC.tools)]
+TOOLS = [t.as_openai_tool() for t in (*order_status.WORKFLOW.tools, *cancel_subscription.WORKFLOW.tools)]
 
 
 async def _invoke_with_tools(model: ChatOpenAI) -> object:
@@ -72,10 +73,10 @@ async def _stream_with_usage(model: ChatOpenAI) -> object:
 
 
 async def _structured_output(model: ChatOpenAI) -> object:
-    router = model.with_structured_output(RoutedAsks, method="json_schema")
+    router = model.with_structured_output(routed_asks_model(REGISTRY), method="json_schema")
     return await router.ainvoke(
         [
-            SystemMessage(content=ROUTER_INSTRUCTIONS),
+            SystemMessage(content=REGISTRY.router_prompt()),
             HumanMessage(content="hello, cancel it", name="customer"),
         ]
     )

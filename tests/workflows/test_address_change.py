@@ -12,13 +12,13 @@ import httpx
 from fastapi.testclient import TestClient
 
 from brands.context import BrandContext
-from graph.workflows.address_policy import idempotency_key
 from tests.utils.conversations import new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tests.utils.workflows import Turn
 from tools import metrics
 from tools.addresses import UPDATE_SHIPPING_ADDRESS
 from tools.executor import execute
+from workflows.address_change.rules import idempotency_key
 
 ORDER_1002 = "4100000001002"
 HOME = "12 Harbor Street"

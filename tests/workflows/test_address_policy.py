@@ -1,4 +1,4 @@
-"""The pure address policy (graph/workflows/address_policy.py), property-tested."""
+"""The pure address policy (workflows/address_change/rules.py), property-tested."""
 
 from __future__ import annotations
 
@@ -8,19 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.workflows.address_policy import (
+from workflows.address_change.rules import (
     address_refusal,
-    bare_order_number,
     confirms,
     fulfilment_refusal,
     idempotency_key,
-    named_orders,
     read_address,
     same_address,
     write_refusal,
     written_by_customer,
 )
-from graph.workflows.policy import Refusal
+from workflows.kit.policy import Refusal
 
 OAK = {"address1": "500 Oak Road", "city": "Springfield", "province_code": "IL", "zip": "62704"}
 ELM = {"address1": "7 Elm Street", "city": "Salem", "province_code": "OR", "zip": "97301"}
@@ -143,8 +141,6 @@ def test_that_the_order_number_before_an_address_is_not_read_as_its_street() -> 
     assert read_address("ship order 1002 to 500 Oak Road, Springfield, IL 62704") == {**OAK, "address2": ""}
     assert read_address("500 Oak Road, Apt 4, Springfield, IL 62704") == {**OAK, "address2": "Apt 4"}
     assert read_address("I moved last week") is None
-    assert named_orders("order 1002, not #1003, zip 62704") == ["1002", "1003"]
-    assert (bare_order_number("#1002."), bare_order_number("1002 and 1003")) == ("1002", None)
 
 
 @given(TURNS, TURNS)

@@ -1,4 +1,4 @@
-"""The pure cancel policy (graph/workflows/policy.py), property-tested; and the cancel tool's own checks."""
+"""The pure cancel policy (workflows/cancel_subscription/rules.py), property-tested; and the cancel tool's own checks."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ from hypothesis import strategies as st
 from langchain_core.messages import ToolCall
 
 from brands.context import BrandContext
-from graph.workflows.policy import (
-    Refusal,
+from tests.utils.sandbox import Sandbox
+from tools.executor import execute
+from tools.subscriptions import CANCEL_SUBSCRIPTION
+from workflows.cancel_subscription.rules import (
     cancel_refusal,
     confirms,
     idempotency_key,
     read_confirmation,
     read_offer_answer,
 )
-from tests.utils.sandbox import Sandbox
-from tools.executor import execute
-from tools.subscriptions import CANCEL_SUBSCRIPTION
+from workflows.kit.policy import Refusal
 
 SUBS = st.sampled_from(["sub_501", "sub_502", "sub_9"])
 PRICES = st.sampled_from(["29.00", "19.00"])

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from brands import default_brands
-from graph.workflows.policy import idempotency_key
 from tests.utils.sandbox import Sandbox
 from tests.utils.workflows import Conversation, Turn
 from tools import metrics
+from workflows.cancel_subscription.rules import idempotency_key
 
 OFFER = (
     "Subscription sub_501 (Coffee Club): status active, 29.00 every 1 month, next charge 2026-12-01. "

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from graph.workflows import returns_refunds
 from tests.utils.sandbox import Sandbox
 from tests.utils.workflows import Turn
 from tests.workflows.test_returns_refunds import ASK, RETURN_1001, refunds, run_of
+from workflows import returns_refunds
 
 OAK = "500 Oak Road, Springfield, IL 62704"
 ELM = "7 Elm Street, Salem, OR 97301"
@@ -25,7 +25,7 @@ ELM = "7 Elm Street, Salem, OR 97301"
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        returns_refunds.SPEC.policy, "clock", lambda: datetime.fromisoformat("2026-11-25T12:00:00+00:00")
+        returns_refunds.WORKFLOW.policy, "clock", lambda: datetime.fromisoformat("2026-11-25T12:00:00+00:00")
     )
 
 

@@ -15,15 +15,6 @@ from hypothesis import strategies as st
 from langchain_core.messages import ToolCall
 
 from brands.context import BrandContext
-from graph.workflows import returns_refunds
-from graph.workflows.policy import (
-    Refusal,
-    confirms_refund,
-    named_orders,
-    read_refund_answer,
-    refund_idempotency_key,
-    refund_refusal,
-)
 from tests.utils.sandbox import Sandbox
 from tests.utils.workflows import Conversation, Turn
 from tests.workflows.test_returns_refunds import (
@@ -39,6 +30,15 @@ from tests.workflows.test_returns_refunds import (
 from tools import metrics
 from tools.executor import execute
 from tools.returns import ISSUE_REFUND
+from workflows import returns_refunds
+from workflows.kit.policy import Refusal
+from workflows.returns_refunds.rules import (
+    confirms_refund,
+    named_orders,
+    read_refund_answer,
+    refund_idempotency_key,
+    refund_refusal,
+)
 
 SHIPPED = "2026-11-11T16:02:00-05:00"
 NOW = datetime.fromisoformat("2026-11-25T12:00:00+00:00")
@@ -50,7 +50,7 @@ CAP = Decimal("100")
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: at("2026-11-25"))
+    monkeypatch.setattr(returns_refunds.WORKFLOW.policy, "clock", lambda: at("2026-11-25"))
 
 
 def counted(rule: str) -> float:
@@ -194,7 +194,7 @@ async def test_that_an_eager_refund_above_the_cap_is_refused_counted_and_handed_
 async def test_that_an_eager_refund_outside_the_window_is_refused_and_counted(
     turn: Turn, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: at("2026-12-20"))
+    monkeypatch.setattr(returns_refunds.WORKFLOW.policy, "clock", lambda: at("2026-12-20"))
     first = await turn(RETURN_1001)
     assert first["handoff"] == {"reason": "outside_return_window", "unresolved": ["returns_refunds"]}
     seen = counted("outside_return_window")

@@ -1,10 +1,11 @@
-"""What a workflow may say to the customer (graph/workflows/base.py: `speakable`, `final_text`)."""
+"""What a workflow may say to the customer (workflows/kit/transcript.py: `speakable`, `final_text`)."""
 
 from __future__ import annotations
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from graph.workflows.base import final_text, speakable, standard_outcome
+from workflows.kit.lookup import standard_outcome
+from workflows.kit.transcript import final_text, speakable
 
 REFUSED = "Error: tool 'cancel_subscription' is not available in this workflow"
 

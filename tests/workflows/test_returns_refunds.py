@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brands import BrandConfig, default_brands
-from graph.workflows import returns_refunds
-from graph.workflows.policy import refund_idempotency_key, return_refusal
 from tests.utils.sandbox import Sandbox
 from tests.utils.workflows import Conversation, Turn
+from workflows import returns_refunds
+from workflows.returns_refunds.rules import refund_idempotency_key, return_refusal
 
 SHIPPED = "2026-11-11T16:02:00-05:00"  # acme order #1001's fulfilment
 ORDER_1001 = 4100000001001
@@ -34,7 +34,7 @@ def at(day: str) -> datetime:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: at("2026-11-25"))
+    monkeypatch.setattr(returns_refunds.WORKFLOW.policy, "clock", lambda: at("2026-11-25"))
 
 
 def capped(cap: str) -> BrandConfig:
@@ -155,7 +155,7 @@ async def test_that_a_refund_above_the_brand_cap_is_handed_off_with_the_reason_a
 async def test_that_a_return_outside_the_window_is_handed_off_with_the_reason(
     conversation: Conversation, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: at("2026-12-20"))
+    monkeypatch.setattr(returns_refunds.WORKFLOW.policy, "clock", lambda: at("2026-12-20"))
     out = await conversation(None)(RETURN_1001)
     assert out["handoff"] == {"reason": "outside_return_window", "unresolved": ["returns_refunds"]}
     assert "it shipped more than 30 days ago, outside our return window" in out["reply"]
@@ -166,7 +166,7 @@ async def test_that_a_window_that_closes_between_the_ask_and_the_yes_hands_off_u
     turn: Turn, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     today = {"now": at("2026-12-10")}  # day 29 after shipping: inside the window
-    monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: today["now"])
+    monkeypatch.setattr(returns_refunds.WORKFLOW.policy, "clock", lambda: today["now"])
     assert (await turn(RETURN_1001))["reply"] == ASK
     today["now"] = at("2026-12-12")
     out = await turn("yes")

@@ -8,11 +8,14 @@ lookup costed in the ledger (`tools/carriers/`, docs/carriers.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from langchain_core.messages import AnyMessage
 
-from graph.workflows.base import Outcome, WorkflowSpec, build_workflow, standard_outcome
 from tools.orders import GET_ORDER
+from workflows.kit.lookup import standard_outcome
+from workflows.kit.policy import Outcome
+from workflows.spec import RouterSpec, Workflow
 
 INSTRUCTIONS = """You are the order-status workflow of a customer-support team.
 Your only job: tell the customer the real status of their order.
@@ -25,5 +28,14 @@ def decide(transcript: Sequence[AnyMessage]) -> Outcome:
     return standard_outcome(transcript, GET_ORDER.name, "resolved")
 
 
-SPEC = WorkflowSpec(name="order_status", instructions=INSTRUCTIONS, tools=(GET_ORDER,), decide=decide)
-graph = build_workflow(SPEC)
+WORKFLOW = Workflow(
+    name="order_status",
+    instructions=INSTRUCTIONS,
+    tools=(GET_ORDER,),
+    decide=decide,
+    router=RouterSpec(
+        description="where an order or parcel is, tracking, when it arrives, a delivery that never came",
+        classes=("order_status", "track_order", "delivery_period"),
+        examples=Path(__file__).with_name("router_examples.jsonl"),
+    ),
+)

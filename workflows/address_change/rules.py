@@ -14,14 +14,16 @@ Shopify's fields (`ADDRESS_FIELDS`); a recorded ask or confirmation is `{"order_
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from graph.workflows.policy import Refusal, next_turn_after, plain_answer, read_change_answer
+from routing.ids import named_orders
 from tools.addresses import clean_address
+from workflows.kit.answers import CANCEL, Answer, read_answer
+from workflows.kit.confirm import Confirmation
+from workflows.kit.confirm import idempotency_key as make_key
+from workflows.kit.policy import Refusal
 
 REQUIRED_FIELDS = ("address1", "city", "zip")
 
@@ -29,8 +31,6 @@ FulfilmentRule = Literal["order_cancelled", "already_fulfilled", "partially_fulf
 AddressRule = Literal["address_incomplete", "address_not_from_customer"]
 WriteRule = Literal["order_not_eligible", "not_confirmed", "confirmed_other_order", "confirmed_other_address"]
 
-_ORDER_NUMBER = re.compile(r"(?:order|#)\s*(?:number|no\.?)?\s*#?\s*(\d{4,10})\b", re.IGNORECASE)
-_BARE_NUMBER = re.compile(r"^\s*#?(\d{4,10})\s*[.!]?\s*$")
 _UNIT = r"(?:apt|apartment|suite|ste|unit|floor|fl|flat|#)\.?\s*[A-Za-z0-9-]+"
 _ONE_LINE = re.compile(
     r"(?P<address1>\b\d{1,6}[A-Za-z]?(?:\s+(?!\d+\b)[A-Za-z0-9.'-]+){1,6}?)"
@@ -46,15 +46,9 @@ COUNTRY_NAMES = {"US": ("US", "USA", "U.S.", "U.S.A.", "United States", "United 
 """How a customer may write a country whose code the address carries."""
 
 
-def named_orders(text: str) -> list[str]:
-    """The order numbers the text names ("order 1002", "#1002"), in order, without repeats."""
-    return list(dict.fromkeys(_ORDER_NUMBER.findall(text)))
-
-
-def bare_order_number(text: str) -> str | None:
-    """The order number when the whole text is one ("1002", "#1002."), else None."""
-    found = _BARE_NUMBER.match(text)
-    return found.group(1) if found else None
+def read_change_answer(text: str) -> Answer:
+    """The customer's answer to "shall I change it?": here "cancel" or "stop it" is a no, never a yes."""
+    return read_answer(text, also_no=CANCEL)
 
 
 def read_address(text: str) -> dict[str, str] | None:
@@ -136,23 +130,31 @@ def same_address(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     }
 
 
-def confirms(text: str, asked: Mapping[str, Any] | None, turn: int) -> bool:
-    """True when `text`, in `turn`, confirms the change we asked about in an earlier turn.
-
-    A yes that names another order or gives another address confirms nothing: it needs a new ask.
-    """
-    if asked is None or not next_turn_after(asked, turn):
-        return False
-    address = clean_address(asked.get("address") or {})
-    if not plain_answer(text, [str(asked.get("order_number")), *address.values()]):
-        return False
+def names_other(text: str, asked: Mapping[str, Any]) -> bool:
+    """A yes that names another order or gives another address confirms nothing: it needs a new ask."""
     named = named_orders(text)
     if named and str(asked.get("order_number")) not in named:
-        return False
+        return True
     given = read_address(text)
-    if given is not None and not same_address(given, asked.get("address") or {}):
-        return False
-    return read_change_answer(text) == "yes"
+    return given is not None and not same_address(given, asked.get("address") or {})
+
+
+def asked_numbers(asked: Mapping[str, Any]) -> list[str]:
+    return [str(asked.get("order_number")), *clean_address(asked.get("address") or {}).values()]
+
+
+CONFIRMATION = Confirmation(
+    bound=("order_number", "address"),
+    answer=read_change_answer,
+    numbers=asked_numbers,
+    names_other=names_other,
+    same=lambda a, b: (
+        str(a.get("order_number")) == str(b.get("order_number"))
+        and same_address(a.get("address") or {}, b.get("address") or {})
+    ),
+)
+confirms = CONFIRMATION.confirms
+"""True when a text, in a turn, confirms the change we asked about in the turn before."""
 
 
 def write_refusal(order_number: str, facts: Mapping[str, Any], turn: int) -> Refusal | None:
@@ -198,5 +200,4 @@ def idempotency_key(
     """The write's Idempotency-Key: one per confirmation (a retry of it never writes twice), so
     changing back to an earlier address is a new write, not a replay of the first one."""
     bound = {k: v.casefold() for k, v in clean_address(address).items()}
-    raw = json.dumps([brand_id, conversation_id, str(order_id), bound, confirmed_turn], sort_keys=True)
-    return f"address-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    return make_key("address", brand_id, conversation_id, str(order_id), bound, confirmed_turn)

@@ -1,4 +1,4 @@
-"""`address_change`: change an order's shipping address, only before it ships, after a bound confirmation.
+"""`AddressPolicy`: change an order's shipping address, only before it ships, after a bound confirmation.
 
 Policy in code (ARCHITECTURE invariant 3), never in the prompt; the turns go:
 1. the customer names an order: the code looks it up (`get_order_address`, this customer's orders
@@ -7,13 +7,13 @@ Policy in code (ARCHITECTURE invariant 3), never in the prompt; the turns go:
    Not shipped: the order is recorded (`facts["order"]`) and the reply asks for the new address;
 2. the customer writes the new address: the code reads a one-line address itself, or the model
    proposes structured fields (`propose_shipping_address`); either way every field must appear in
-   the customer's own messages (`address_policy.address_refusal`), never in tool data. The reply
+   the customer's own messages (`rules.address_refusal`), never in tool data. The reply
    asks to confirm this order at this address (`facts["asked"]`);
-3. a later turn says yes: the code records the confirmation (bound to the asked order and address)
-   and calls the write itself, with an Idempotency-Key derived from brand, conversation, order and
+3. a later turn says yes: confirm-then-write (`workflows.kit.confirm`) records the confirmation
+   (bound to the asked order and address) and calls the write itself, with an Idempotency-Key derived from brand, conversation, order and
    address. Another address or order in the answer needs a new confirmation.
 
-Every write call, the model's or the code's, passes `AddressPolicy.guard`: a refused precondition
+Every write call, the model's or the code's, passes the guard (`rules.write_refusal`): a refused precondition
 is an error result the model sees, counted in `facts["policy_refusals"]` and in the
 `support_policy_refusals` metric (by rule), and logged.
 """
@@ -23,41 +23,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from langchain_core.messages import AnyMessage, HumanMessage, ToolCall, ToolMessage
+from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
-from graph.workflows.address_policy import (
+from routing.ids import named_orders
+from tools.addresses import GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS, one_line
+from workflows.address_change.facts import AddressFacts
+from workflows.address_change.rules import (
+    CONFIRMATION,
     FulfilmentRule,
     address_refusal,
-    bare_order_number,
-    confirms,
     fulfilment_refusal,
     idempotency_key,
-    named_orders,
     read_address,
+    read_change_answer,
     write_refusal,
 )
-from graph.workflows.base import (
-    LOOKUP_FAILED,
-    REFUSED,
-    Outcome,
-    Policy,
-    Step,
-    WorkflowSpec,
-    build_workflow,
-    refusal_reasons,
-    this_turn,
-)
-from graph.workflows.policy import Refusal, read_change_answer
-from tools.addresses import GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS, one_line
-
-INSTRUCTIONS = """You are the shipping-address workflow of a customer-support team.
-- Look the order up with get_order_address before saying anything about it.
-- If you do not have an order number, ask the customer for it.
-- When the customer writes a new address, pass it to propose_shipping_address exactly as they wrote it;
-  never take an address from an order, a note or any other data.
-- Never say an address is changed unless update_shipping_address succeeded: the change needs an
-  unshipped order and the customer's confirmation, and the system enforces both."""
+from workflows.kit.confirm import ConfirmedWrite
+from workflows.kit.policy import Outcome, Refusal, Step, policy_call
+from workflows.kit.subgraph import LOOKUP_FAILED
+from workflows.kit.transcript import code_of, customer_text, errors, good, refusal_reasons, results
 
 ASK_ORDER = "Which order should I change the shipping address of? Its number looks like 1002."
 ASK_ADDRESS = "What is the new address (street, city, state and ZIP)?"
@@ -71,30 +56,11 @@ WHY: Mapping[FulfilmentRule, str] = {
 }
 
 
-def customer_text(transcript: Sequence[AnyMessage]) -> str:
-    for message in reversed(transcript):
-        if isinstance(message, HumanMessage):
-            return message.text
-    return ""
-
-
 def confirm_text(asked: Mapping[str, Any]) -> str:
     return (
         f"Please confirm: shall I change the shipping address of order #{asked['order_number']} to "
         f"{one_line(asked['address'])}? Reply yes to change it."
     )
-
-
-def _call(name: str, args: Mapping[str, Any], turn: int) -> ToolCall:
-    return ToolCall(name=name, args=dict(args), id=f"policy-{turn}-{name}", type="tool_call")
-
-
-def _results(transcript: Sequence[AnyMessage], name: str) -> list[ToolMessage]:
-    return [m for m in this_turn(transcript) if isinstance(m, ToolMessage) and m.name == name]
-
-
-def _good(messages: Sequence[ToolMessage]) -> list[ToolMessage]:
-    return [m for m in messages if m.status != "error"]
 
 
 def _with_country(address: Mapping[str, str], order: Mapping[str, Any]) -> dict[str, str]:
@@ -103,98 +69,113 @@ def _with_country(address: Mapping[str, str], order: Mapping[str, Any]) -> dict[
     return {**address, "country_code": country} if country else dict(address)
 
 
-class AddressPolicy(Policy):
+class AddressPolicy(ConfirmedWrite[AddressFacts]):
+    confirmation = CONFIRMATION
+    writes = UPDATE_SHIPPING_ADDRESS
+
     def step(
-        self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
+        self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int, ctx: BrandContext
     ) -> Step:
         """Remember what the customer wrote; read a confirmation, an order and an address in code."""
-        del ctx
         text = customer_text(transcript)
         said = {"customer_said": [*facts.get("customer_said", []), text][-MEMORY:]}
-        asked = facts.get("asked")
-        if asked and confirms(text, asked, turn):
-            confirmed = {**asked, "turn": turn}
-            call = _call(UPDATE_SHIPPING_ADDRESS.name, {"order_number": asked["order_number"]}, turn)
-            return Step((call,), {**said, "confirmed": confirmed})
+        yes = self.read_yes(text, facts, turn)
+        if yes is not None:
+            return Step(yes.calls, {**said, **yes.facts})
         address = read_address(text)
-        bare = bare_order_number(text)
-        orders = named_orders(text) or ([bare] if bare else [])
-        if asked and read_change_answer(text) == "no" and address is None and not orders:
+        naming = ctx.brand.commerce.order_name
+        orders = named_orders(text, naming.prefix, naming.suffix)
+        if facts.get("asked") and read_change_answer(text) == "no" and address is None and not orders:
             return Step(facts={**said, "kept": turn})
         calls = []
         if orders:
-            calls.append(_call(GET_ORDER_ADDRESS.name, {"order_number": orders[0]}, turn))
+            calls.append(policy_call(GET_ORDER_ADDRESS.name, {"order_number": orders[0]}, turn))
         if address is not None:
-            calls.append(_call(PROPOSE_SHIPPING_ADDRESS.name, address, turn))
+            calls.append(policy_call(PROPOSE_SHIPPING_ADDRESS.name, address, turn))
         return Step(tuple(calls), said)
 
-    def guard(
-        self, call: ToolCall, facts: Mapping[str, Any], turn: int, ctx: BrandContext
-    ) -> ToolCall | Refusal:
+    def guard(self, call: ToolCall, facts: AddressFacts, turn: int, ctx: BrandContext) -> ToolCall | Refusal:
         if call["name"] == PROPOSE_SHIPPING_ADDRESS.name:
             return address_refusal(call["args"], facts.get("customer_said", [])) or call
-        if call["name"] != UPDATE_SHIPPING_ADDRESS.name:
-            return call
-        order_number = str(call["args"].get("order_number", "")).lstrip("#")
-        refusal = write_refusal(order_number, facts, turn)
-        if refusal is not None:
-            return refusal
-        confirmed = facts["confirmed"]
-        args = {
-            "order_number": order_number,
+        return super().guard(call, facts, turn, ctx)
+
+    def call_args(self, confirmed: Mapping[str, Any]) -> dict[str, Any]:
+        return {"order_number": confirmed["order_number"]}
+
+    def write_refusal(
+        self, call: ToolCall, facts: AddressFacts, turn: int, ctx: BrandContext
+    ) -> Refusal | None:
+        del ctx
+        return write_refusal(_order_number(call), facts, turn)
+
+    def write_args(self, call: ToolCall, confirmed: Mapping[str, Any], ctx: BrandContext) -> dict[str, Any]:
+        key = idempotency_key(
+            ctx.brand_id, ctx.conversation_id, confirmed["order_id"], confirmed["address"], confirmed["turn"]
+        )
+        return {
+            "order_number": _order_number(call),
             "order_id": str(confirmed["order_id"]),
             "address": dict(confirmed["address"]),
-            "idempotency_key": idempotency_key(
-                ctx.brand_id,
-                ctx.conversation_id,
-                confirmed["order_id"],
-                confirmed["address"],
-                confirmed["turn"],
-            ),
-        }  # set in code: whatever hidden values the model sent are overwritten
-        return ToolCall(name=call["name"], args=args, id=call["id"], type="tool_call")
+            "idempotency_key": key,
+        }
 
-    def decide(
-        self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int, ctx: BrandContext
+    def written(self, result: ToolMessage, facts: AddressFacts, turn: int, ctx: BrandContext) -> Outcome:
+        order = result.artifact["order"]
+        reply = (
+            f"Done: order #{order['order_number']} will now ship to {one_line(order['shipping_address'])}."
+        )
+        changed = {
+            "order": order,
+            "changed": {**(facts.get("confirmed") or {})},
+            "asked": None,
+            "confirmed": None,
+        }
+        return Outcome("resolved", reply, facts=changed)
+
+    def not_written(
+        self,
+        code: str | None,
+        result: ToolMessage,
+        confirmed: Mapping[str, Any],
+        facts: AddressFacts,
+        turn: int,
+        ctx: BrandContext,
     ) -> Outcome:
-        del ctx
-        writes = _results(transcript, UPDATE_SHIPPING_ADDRESS.name)
-        done = _good(writes)
-        if done:
-            order = done[0].artifact["order"]
-            reply = f"Done: order #{order['order_number']} will now ship to {one_line(order['shipping_address'])}."
-            changed = {"order": order, "changed": {**facts["confirmed"]}, "asked": None, "confirmed": None}
-            return Outcome("resolved", reply, facts=changed)
-        confirmed = facts.get("confirmed")
-        if confirmed and int(confirmed["turn"]) == turn and writes:
-            reason = writes[0].text.removeprefix("Error: ")
-            if "already shipped" in reason:  # it shipped between the ask and the yes
-                return Outcome(
-                    "handed_off",
-                    f"I have not changed the address: {reason}. I have passed this to a colleague, who will reply here.",
-                    "already_fulfilled",
-                    facts={"asked": None, "confirmed": None},
-                )
+        if code == "already_fulfilled":  # it shipped between the ask and the yes
+            reason = result.text.removeprefix("Error: ")
             return Outcome(
                 "handed_off",
-                "I could not change the address right now, so I have passed it to a colleague, who will reply here.",
-                "tool_failed",
-                facts={"confirmed": None},
+                f"I have not changed the address: {reason}. I have passed this to a colleague, who will reply here.",
+                "already_fulfilled",
+                facts={"asked": None, "confirmed": None},
             )
-        if facts.get("kept") == turn:
-            asked = facts["asked"]
+        return Outcome(
+            "handed_off",
+            "I could not change the address right now, so I have passed it to a colleague, who will reply here.",
+            "tool_failed",
+            facts={"confirmed": None},
+        )
+
+    def decide(
+        self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int, ctx: BrandContext
+    ) -> Outcome:
+        wrote = self.decide_write(transcript, facts, turn, ctx)
+        if wrote is not None:
+            return wrote
+        asked, order = facts.get("asked"), facts.get("order")
+        if facts.get("kept") == turn and asked and order:
             return Outcome(
                 "resolved",
                 f"All right, I have not changed anything: order #{asked['order_number']} still ships to "
-                f"{one_line(facts['order']['shipping_address'])}.",
+                f"{one_line(order['shipping_address'])}.",
                 facts={"asked": None},
             )
         return self._after_lookup(transcript, facts, turn) or self._fallback(transcript, facts, turn)
 
     def _after_lookup(
-        self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int
+        self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int
     ) -> Outcome | None:
-        found = _good(_results(transcript, GET_ORDER_ADDRESS.name))
+        found = good(results(transcript, GET_ORDER_ADDRESS.name))
         if not found:
             return None
         order = found[-1].artifact["order"]
@@ -217,7 +198,7 @@ class AddressPolicy(Policy):
 
     @staticmethod
     def _proposal(transcript: Sequence[AnyMessage]) -> dict[str, str] | None:
-        proposed = _good(_results(transcript, PROPOSE_SHIPPING_ADDRESS.name))
+        proposed = good(results(transcript, PROPOSE_SHIPPING_ADDRESS.name))
         return dict(proposed[-1].artifact["address"]) if proposed else None
 
     @staticmethod
@@ -232,7 +213,7 @@ class AddressPolicy(Policy):
         }
         return Outcome("waiting", confirm_text(asked), facts={**extra, "asked": asked, "proposal": None})
 
-    def _fallback(self, transcript: Sequence[AnyMessage], facts: Mapping[str, Any], turn: int) -> Outcome:
+    def _fallback(self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int) -> Outcome:
         """No lookup and no write this turn: a proposal to confirm, a refusal to explain, or what is open."""
         order, asked = facts.get("order"), facts.get("asked")
         proposal = self._proposal(transcript)
@@ -240,14 +221,14 @@ class AddressPolicy(Policy):
             return self._ask(order, proposal, turn, {"confirmed": None})
         if proposal:
             return Outcome("waiting", ASK_ORDER, facts={"proposal": proposal})
-        errors = [m for m in this_turn(transcript) if isinstance(m, ToolMessage) and m.status == "error"]
+        failed = errors(results(transcript))
         refused = refusal_reasons(transcript)
-        if any("not found" in m.text for m in errors):
+        if any(code_of(m) == "not_found" for m in failed):
             forget = {"order": None, "asked": None, "confirmed": None}  # not this customer's: start over
             return Outcome(
                 "waiting", "I could not find that order. Could you check the number?", facts=forget
             )
-        if [m for m in errors if not m.text.startswith(REFUSED)]:
+        if [m for m in failed if code_of(m) != "policy_refused"]:
             return LOOKUP_FAILED
         still = confirm_text(asked) if asked else ASK_ADDRESS if order else ASK_ORDER
         asked_again = {"asked": {**asked, "turn": turn}} if asked else {}  # a yes now counts next turn
@@ -258,10 +239,5 @@ class AddressPolicy(Policy):
         return Outcome("waiting", still, facts=asked_again)
 
 
-SPEC = WorkflowSpec(
-    name="address_change",
-    instructions=INSTRUCTIONS,
-    tools=(GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS),
-    policy=AddressPolicy(),
-)
-graph = build_workflow(SPEC)
+def _order_number(call: ToolCall) -> str:
+    return str(call["args"].get("order_number", "")).lstrip("#")

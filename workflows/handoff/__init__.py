@@ -5,6 +5,7 @@ No model runs here: the run is handed off in code and names the intents it carri
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from langgraph.graph import START, StateGraph
@@ -13,6 +14,9 @@ from typing_extensions import TypedDict
 
 from routing.reading import Intent
 from state.schema import WorkflowRun
+from workflows.spec import RouterSpec, Workflow
+
+NAME = "handoff"
 
 REPLY = "I have passed this to a colleague, who will reply here."
 
@@ -33,18 +37,27 @@ async def hand_off(state: HandoffInput) -> dict[str, Any]:
     prior = state["run"]
     names = [i["name"] for i in state["intents"]]
     run = WorkflowRun(
-        name="handoff", status="handed_off", turn=state["turn"], transcript=[], reply=REPLY,
+        name=NAME, status="handed_off", turn=state["turn"], transcript=[], reply=REPLY,
         facts={"intents": names}, handoff_reason=state["reason"],
         refused_tool_calls=prior["refused_tool_calls"], version=prior["version"] + 1,
     )  # fmt: skip
-    return {"runs": {"handoff": run}}
+    return {"runs": {NAME: run}}
 
 
-def build() -> CompiledStateGraph:
+def build(spec: Workflow) -> CompiledStateGraph:
     builder = StateGraph(HandoffInput, output_schema=HandoffOutput)
     builder.add_node("hand_off", hand_off)
     builder.add_edge(START, "hand_off")
-    return builder.compile(name="handoff")
+    return builder.compile(name=spec.name)
 
 
-graph = build()
+WORKFLOW = Workflow(
+    name=NAME,
+    build=build,
+    router=RouterSpec(
+        description="speak to a person or customer service, file a complaint",
+        classes=(NAME, "contact_human_agent", "contact_customer_service", "complaint"),
+        examples=Path(__file__).with_name("router_examples.jsonl"),
+    ),
+)
+"""Also where `route` sends asks no workflow of the brand takes (not enabled, or `other`)."""

@@ -1,1 +1,0 @@
-"""Workflow subgraphs, one module each, compiled once at import and shared by every brand."""

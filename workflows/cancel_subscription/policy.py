@@ -1,0 +1,227 @@
+"""`CancelPolicy`: lookup, the brand's retention offer once, a bound confirmation, the cancel.
+
+Policy in code (ARCHITECTURE invariant 3), never in the prompt; the turns go:
+1. the customer asks to cancel `sub_x`: the code looks it up and the reply makes the brand's
+   retention offer (`facts["offer"]`: the subscription's terms and the turn);
+2. a later turn declines it: the code looks the subscription up again and asks to confirm
+   cancelling it at its current terms (`facts["asked"]`); accepting the offer hands off to a
+   colleague who applies it;
+3. a later turn says yes: confirm-then-write (`workflows.kit.confirm`) records the confirmation,
+   bound to the asked terms, and calls the cancel itself, with an idempotency key derived from
+   the brand and the confirmation. The tool re-checks the terms; a changed price
+   (`terms_changed`) needs a new confirmation.
+
+Every cancel call, the model's or the code's, passes the guard (`rules.cancel_refusal`): a refused
+precondition is an error result the model sees, counted in `facts["policy_refusals"]` and the
+`support_policy_refusals` metric (by rule), and logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
+
+from brands.context import BrandContext
+from routing.ids import named_subscriptions
+from tools.subscriptions import CANCEL_SUBSCRIPTION, GET_SUBSCRIPTION
+from workflows.cancel_subscription.facts import CancelFacts
+from workflows.cancel_subscription.rules import (
+    CONFIRMATION,
+    cancel_refusal,
+    idempotency_key,
+    read_confirmation,
+    read_offer_answer,
+)
+from workflows.kit.confirm import ConfirmedWrite
+from workflows.kit.policy import Outcome, Refusal, Step, policy_call
+from workflows.kit.subgraph import LOOKUP_FAILED
+from workflows.kit.transcript import (
+    code_of,
+    customer_text,
+    data_text,
+    errors,
+    final_text,
+    good,
+    refusal_reasons,
+    results,
+)
+
+ASK_ID = "Which subscription would you like to cancel? Its id looks like sub_501."
+
+
+def _terms(step: Mapping[str, Any]) -> str:
+    return f"{step['product']}, {step['price']} every {step['interval']}"
+
+
+def offer_text(ctx: BrandContext) -> str:
+    offer = ctx.brand.subscriptions.retention_offer
+    if offer is None:
+        return ""
+    terms = f" ({offer.terms})" if offer.terms else ""
+    return f" Before you go: we can give you {offer.text}{terms}. Would you like that instead, or shall I cancel?"
+
+
+def confirm_text(asked: Mapping[str, Any]) -> str:
+    return (
+        f"Please confirm: shall I cancel subscription {asked['subscription_id']} ({_terms(asked)})? "
+        "Reply yes to cancel it."
+    )
+
+
+def _lookup(subscription_id: str, turn: int) -> ToolCall:
+    return policy_call(GET_SUBSCRIPTION.name, {"subscription_id": subscription_id}, turn)
+
+
+class CancelPolicy(ConfirmedWrite[CancelFacts]):
+    confirmation = CONFIRMATION
+    writes = CANCEL_SUBSCRIPTION
+
+    def step(
+        self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
+    ) -> Step:
+        """Read the customer's answer to what we asked last, in code; look up or cancel ourselves."""
+        del ctx
+        text = customer_text(transcript)
+        asked, offer = facts.get("asked"), facts.get("offer")
+        if asked and not facts.get("cancelled") and asked["turn"] < turn:
+            yes = self.read_yes(text, facts, turn)
+            if yes is not None:
+                return yes
+            if read_confirmation(text) == "no" and not named_subscriptions(text):
+                return Step(facts={"kept": turn})
+        elif (
+            offer
+            and not asked
+            and offer["turn"] < turn
+            and not set(named_subscriptions(text)) - {offer["subscription_id"]}
+        ):
+            answer = read_offer_answer(text)
+            if answer == "decline":
+                return Step((_lookup(offer["subscription_id"], turn),), {"declined": turn})
+            if answer == "accept":
+                return Step(facts={"accepted": turn})
+        named = sorted(named_subscriptions(text))
+        if named:  # a (new) ask naming a subscription: look it up first, in code
+            return Step((_lookup(named[0], turn),))
+        return Step()
+
+    def call_args(self, confirmed: Mapping[str, Any]) -> dict[str, Any]:
+        return {"subscription_id": confirmed["subscription_id"]}
+
+    def write_refusal(
+        self, call: ToolCall, facts: CancelFacts, turn: int, ctx: BrandContext
+    ) -> Refusal | None:
+        del ctx
+        return cancel_refusal(str(call["args"].get("subscription_id", "")), facts, turn)
+
+    def write_args(self, call: ToolCall, confirmed: Mapping[str, Any], ctx: BrandContext) -> dict[str, Any]:
+        return {
+            "subscription_id": str(call["args"].get("subscription_id", "")),
+            "idempotency_key": idempotency_key(ctx.brand_id, confirmed),
+            "confirmed_price": str(confirmed["price"]),
+            "confirmed_interval": str(confirmed["interval"]),
+        }
+
+    def written(self, result: ToolMessage, facts: CancelFacts, turn: int, ctx: BrandContext) -> Outcome:
+        sub = result.artifact["subscription"]
+        reply = f"Done: subscription {sub['subscription_id']} ({sub['product']}) is cancelled. You will not be charged again."
+        used = {"cancelled": {**sub, "turn": turn}, "asked": None, "confirmed": None}  # one yes, one cancel
+        return Outcome("resolved", reply, facts=used)
+
+    def not_written(
+        self,
+        code: str | None,
+        result: ToolMessage,
+        confirmed: Mapping[str, Any],
+        facts: CancelFacts,
+        turn: int,
+        ctx: BrandContext,
+    ) -> Outcome:
+        if code == "terms_changed":  # bound to the old terms: ask again, at the new ones
+            reason = result.text.removeprefix("Error: ")
+            return Outcome(
+                "waiting",
+                f"I have not cancelled it: {reason}. Tell me if you still want it cancelled.",
+                facts={"asked": None, "confirmed": None},
+            )
+        return Outcome(
+            "handed_off",
+            "I could not cancel it right now, so I have passed it to a colleague, who will reply here.",
+            "tool_failed",
+            facts={"confirmed": None},
+        )
+
+    def decide(
+        self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
+    ) -> Outcome:
+        wrote = self.decide_write(transcript, facts, turn, ctx)
+        if wrote is not None:
+            return wrote
+        if facts.get("accepted") == turn:
+            return Outcome(
+                "handed_off",
+                "Glad you are staying! I have passed the offer to a colleague, who will apply it and confirm here.",
+                "retention_offer_accepted",
+            )
+        if facts.get("kept") == turn:
+            return Outcome(
+                "resolved", "All right, I have not cancelled anything: your subscription stays active."
+            )
+        return self._after_lookup(transcript, facts, turn, ctx) or self._fallback(
+            transcript, facts, turn, ctx
+        )
+
+    def _after_lookup(
+        self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
+    ) -> Outcome | None:
+        found = good(results(transcript, GET_SUBSCRIPTION.name))
+        if not found:
+            return None
+        sub = found[-1].artifact["subscription"]
+        described = data_text(found[-1])
+        if sub["status"] != "active":
+            return Outcome("resolved", f"{described} It is not active, so there is nothing to cancel.")
+        offer = facts.get("offer")
+        no_offer = ctx.brand.subscriptions.retention_offer is None
+        terms = {**sub, "turn": turn}
+        if not (offer and offer["subscription_id"] == sub["subscription_id"] and offer["turn"] < turn):
+            # a new ask: make the offer (once); a brand without one asks to confirm at once
+            reply = f"{described} {confirm_text(terms)}" if no_offer else f"{described}{offer_text(ctx)}"
+            made = {
+                "offer": terms,
+                "asked": terms if no_offer else None,
+                "confirmed": None,
+                "cancelled": None,
+            }
+            return Outcome("waiting", reply, facts=made)
+        asked = facts.get("asked")
+        already_asked = asked is not None and asked["subscription_id"] == sub["subscription_id"]
+        if facts.get("declined") == turn or no_offer or already_asked:  # (again) the confirmation question
+            return Outcome("waiting", confirm_text(terms), facts={"asked": terms, "confirmed": None})
+        return Outcome("waiting", f"{described}{offer_text(ctx)}")  # not answered yet: the offer stands
+
+    def _fallback(
+        self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
+    ) -> Outcome:
+        """No lookup and no cancel this turn: say why, or ask again what is still open."""
+        refused = refusal_reasons(transcript, CANCEL_SUBSCRIPTION.name)
+        asked = facts.get("asked")
+        if refused:
+            reason = refused[0]
+            if asked and not facts.get("cancelled"):  # the question still stands: asked again
+                again = f"I cannot cancel anything yet: {reason}. {confirm_text(asked)}"
+                return Outcome("waiting", again, facts={"asked": {**asked, "turn": turn}})
+            return Outcome("waiting", f"I cannot cancel anything yet: {reason}. {ASK_ID}")
+        failed = errors(results(transcript))
+        if any(code_of(m) == "not_found" for m in failed):
+            return Outcome("waiting", "I could not find that subscription. Could you check the id?")
+        if failed:
+            return LOOKUP_FAILED
+        offer = facts.get("offer")
+        if asked and not facts.get("cancelled"):  # asked again: a yes now counts in the next turn
+            return Outcome("waiting", confirm_text(asked), facts={"asked": {**asked, "turn": turn}})
+        if offer and not facts.get("cancelled") and ctx.brand.subscriptions.retention_offer is not None:
+            return Outcome("waiting", f"About subscription {offer['subscription_id']}:{offer_text(ctx)}")
+        return Outcome("waiting", final_text(transcript) or ASK_ID)

@@ -1,0 +1,167 @@
+"""Confirm-then-write, written once: the customer's yes bound to the terms we showed, the write made by
+code with its hidden arguments set in the guard, an idempotency key per confirmation, and one write
+step that decides from the write's outcome.
+
+The turns of every writing workflow:
+1. the workflow shows terms and asks (`facts["asked"]`: the terms as shown, plus the turn);
+2. the next turn's text is read in code (`Confirmation.confirms`): a plain yes, in the turn right
+   after the ask, naming no other terms. The terms shown are copied into `facts["confirmed"]`
+   with this turn, and the code calls the write itself (`ConfirmedWrite.write_call`);
+3. every call of the write, the code's or the model's, passes the guard: `write_refusal` (the
+   workflow's rules) or the call with its arguments set from the confirmation (`write_args`), so
+   hidden values the model sent are overwritten;
+4. `decide_write` reads the write's result: done (`written`), refused by the system with a code
+   (`not_written`), or lost (a timeout or a 5xx: the write may or may not have happened), where
+   `reconcile` reads the system back before anything is said (None: handed off, nothing claimed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic
+
+from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
+
+from brands.context import BrandContext
+from tools.spec import ToolSpec
+from workflows.kit.answers import Answer, next_turn_after, plain_answer
+from workflows.kit.policy import F, Outcome, Policy, Refusal, Step, policy_call
+from workflows.kit.transcript import code_of, good, results
+
+LOST = frozenset({"upstream_timeout", "upstream_error", "unexpected"})
+"""Error codes after which a write may or may not have happened: only reading back can tell."""
+
+
+def idempotency_key(kind: str, *parts: object) -> str:
+    """`<kind>-<32 hex>`: the same parts always give the same key, so a retry never writes twice."""
+    raw = json.dumps(list(parts), sort_keys=True, default=str)
+    return f"{kind}-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What one writing workflow asks the customer to confirm, and how a yes to it reads."""
+
+    bound: tuple[str, ...]
+    """The terms a confirmation is bound to: another value of any needs a new confirmation."""
+    answer: Callable[[str], Answer]
+    """How a yes and a no to this question read."""
+    numbers: Callable[[Mapping[str, Any]], Sequence[str]]
+    """The numbers in the terms asked: the only numbers a plain yes may repeat."""
+    names_other: Callable[[str, Mapping[str, Any]], bool]
+    """Whether the text names other terms than asked (another id, amount or address)."""
+    same: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = None
+    """How two sets of terms compare; None: as strings, key by key over `bound`."""
+
+    def confirms(self, text: str, asked: Mapping[str, Any] | None, turn: int) -> bool:
+        """True when `text`, in `turn`, confirms what we asked in the turn before: a plain answer
+        (`plain_answer`), naming nothing else, read as a yes."""
+        if asked is None or not next_turn_after(asked, turn):
+            return False
+        if not plain_answer(text, self.numbers(asked)) or self.names_other(text, asked):
+            return False
+        return self.answer(text) == "yes"
+
+    def same_terms(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        if self.same is not None:
+            return self.same(a, b)
+        return all(str(a.get(k)) == str(b.get(k)) for k in self.bound)
+
+    @staticmethod
+    def accept(asked: Mapping[str, Any], turn: int) -> dict[str, Any]:
+        """The confirmation: the terms as shown, copied, with the turn of the yes."""
+        return {**asked, "turn": turn}
+
+
+class ConfirmedWrite(Policy[F], Generic[F]):
+    """A policy whose write needs a bound confirmation. Subclasses give the confirmation, the
+    write's rules and arguments, and what to say after it."""
+
+    confirmation: Confirmation
+    writes: ToolSpec
+    """The write a confirmation allows (the policy workflow declares what it writes)."""
+
+    # -- step: a yes becomes the confirmation and the write, made by code
+    def read_yes(self, text: str, facts: F, turn: int) -> Step | None:
+        """The step when `text` confirms what we asked, else None."""
+        asked = facts.get("asked")
+        if not self.confirmation.confirms(text, asked, turn) or asked is None:
+            return None
+        confirmed = self.confirmation.accept(asked, turn)
+        return Step((self.write_call(confirmed, turn),), {"confirmed": confirmed})
+
+    def write_call(self, confirmed: Mapping[str, Any], turn: int) -> ToolCall:
+        """The write the code makes after a yes; the guard sets its arguments."""
+        return policy_call(self.writes.name, self.call_args(confirmed), turn, self.write_tag)
+
+    write_tag: str | None = None
+    """The id tag of the code's write call (`policy-<turn>-<tag>`); None: the tool's name."""
+
+    @abstractmethod
+    def call_args(self, confirmed: Mapping[str, Any]) -> dict[str, Any]:
+        """The visible arguments of the code's write call (which order, which subscription)."""
+
+    # -- guard: every write, the code's or the model's
+    def guard(self, call: ToolCall, facts: F, turn: int, ctx: BrandContext) -> ToolCall | Refusal:
+        if call["name"] != self.writes.name:
+            return call
+        refusal = self.write_refusal(call, facts, turn, ctx)
+        if refusal is not None:
+            return refusal
+        args = self.write_args(call, facts["confirmed"], ctx)  # set in code: hidden values are overwritten
+        return ToolCall(name=call["name"], args=args, id=call["id"], type="tool_call")
+
+    @abstractmethod
+    def write_refusal(self, call: ToolCall, facts: F, turn: int, ctx: BrandContext) -> Refusal | None:
+        """Why this write is refused now (no confirmation, other terms, the workflow's rules)."""
+
+    @abstractmethod
+    def write_args(self, call: ToolCall, confirmed: Mapping[str, Any], ctx: BrandContext) -> dict[str, Any]:
+        """The write's arguments, from the confirmation (idempotency key included)."""
+
+    # -- decide: from the write's outcome
+    def decide_write(
+        self, transcript: Sequence[AnyMessage], facts: F, turn: int, ctx: BrandContext
+    ) -> Outcome | None:
+        """The outcome when the write ran this turn, else None (the policy decides the rest)."""
+        writes = results(transcript, self.writes.name)
+        done = good(writes)
+        if done:
+            return self.written(done[0], facts, turn, ctx)
+        confirmed = facts.get("confirmed")
+        if not (confirmed and int(confirmed["turn"]) == turn and writes):
+            return None
+        code = code_of(writes[0])
+        if code in LOST:
+            reconciled = self.reconcile(writes[0], confirmed, facts, turn, ctx)
+            if reconciled is not None:
+                return reconciled
+        return self.not_written(code, writes[0], confirmed, facts, turn, ctx)
+
+    @abstractmethod
+    def written(self, result: ToolMessage, facts: F, turn: int, ctx: BrandContext) -> Outcome:
+        """The write succeeded: say what was done; the confirmation is used up."""
+
+    @abstractmethod
+    def not_written(
+        self,
+        code: str | None,
+        result: ToolMessage,
+        confirmed: Mapping[str, Any],
+        facts: F,
+        turn: int,
+        ctx: BrandContext,
+    ) -> Outcome:
+        """The write did not go through (`code` says why): ask again or hand off."""
+
+    def reconcile(
+        self, result: ToolMessage, confirmed: Mapping[str, Any], facts: F, turn: int, ctx: BrandContext
+    ) -> Outcome | None:
+        """The write's answer was lost: read the system back and say what is true, or None (handed
+        off by `not_written`, nothing claimed). The place for reconciling lost writes."""
+        del result, confirmed, facts, turn, ctx
+        return None
