@@ -37,7 +37,7 @@ ToolErrorCode = Literal[
     "invalid_arguments",  # the model's arguments do not fit the tool's schema
     "tool_not_allowed",  # the tool is not in the running workflow's allowlist
     "unexpected",  # anything else a tool raised; also an error result that carries no code
-    "policy_refused",  # the workflow's policy guard refused the call before it ran
+    "policy_refused",  # the workflow's policy guard refused the call before it ran (graph/workflows/base.py)
 ]
 """Why a tool call failed: the one home of the codes (tests/tools/test_errors.py checks that each is
 produced somewhere and that nothing produces another)."""
