@@ -187,7 +187,9 @@ async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(stud
     assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id"]
 
 
-async def test_that_studios_xray_graph_draws_each_workflows_step_agent_tools_and_decide(studio: Studio) -> None:
+async def test_that_studios_xray_graph_draws_each_workflows_step_agent_tools_and_decide(
+    studio: Studio,
+) -> None:
     async with get_client(url=studio.url, timeout=20) as client:
         (assistant,) = await client.assistants.search(graph_id="support")
         drawn = await client.assistants.get_graph(assistant["assistant_id"], xray=True)

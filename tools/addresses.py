@@ -118,13 +118,23 @@ async def _propose_shipping_address(args: ProposedAddress, ctx: BrandContext) ->
 
 async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolResult:
     if not args.idempotency_key or not args.address:
-        raise ToolError("the new address has not been confirmed by the customer")
+        raise ToolError(
+            UPDATE_SHIPPING_ADDRESS.name,
+            "not_confirmed",
+            "the new address has not been confirmed by the customer",
+        )
     order = await find_order(args.order_number, ctx)
     if str(order.get("id")) != args.order_id:
-        raise ToolError(f"order {args.order_number} is not the order the customer confirmed")
+        raise ToolError(
+            UPDATE_SHIPPING_ADDRESS.name,
+            "confirmation_mismatch",
+            f"order {args.order_number} is not the order the customer confirmed",
+        )
     if has_shipped(order):
         raise ToolError(
-            f"order {args.order_number} has already shipped: its address can no longer be changed"
+            UPDATE_SHIPPING_ADDRESS.name,
+            "already_fulfilled",
+            f"order {args.order_number} has already shipped: its address can no longer be changed",
         )
     current = order.get("shipping_address") or {}
     fields = {k: args.address.get(k, "") for k in ADDRESS_FIELDS}

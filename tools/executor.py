@@ -3,7 +3,7 @@
 Invariants guarded here: a call to a tool outside the workflow's allowlist is refused, logged and
 counted, and the model gets an error result (scoped tools); every call gets exactly one result in
 the same step, whatever the tool raises (no dangling call); every result passes the sanitiser and
-reaches the model as data.
+reaches the model as data; every error result carries its code (`tools.errors.error_message`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from brands.context import BrandContext
 from tools import metrics
-from tools.errors import ToolError
+from tools.errors import ToolError, error_message
 from tools.sanitiser import Cleaned, clean
 from tools.spec import ToolResult, ToolSpec
 
@@ -30,12 +30,6 @@ class Executed:
     messages: list[ToolMessage]
     refused: int
     failed: int
-
-
-def _error(call: ToolCall, reason: str) -> ToolMessage:
-    return ToolMessage(
-        content=f"Error: {reason}", tool_call_id=call["id"] or "", name=call["name"], status="error"
-    )
 
 
 def as_data(tool: str, text: str) -> tuple[str, Cleaned]:
@@ -56,15 +50,15 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
         args = spec.args_schema.model_validate(call["args"])
     except ValidationError as exc:
         fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
-        return _error(call, f"invalid arguments ({fields or 'arguments'})")
+        return error_message(call, "invalid_arguments", f"invalid arguments ({fields or 'arguments'})")
     try:
         result = await spec.body(args, ctx)
     except ToolError as exc:
-        log.info("tool %s failed for brand %s: %r", spec.name, ctx.brand_id, exc)
-        return _error(call, exc.safe)
+        log.info("tool %s failed (%s) for brand %s: %r", spec.name, exc.code, ctx.brand_id, exc)
+        return error_message(call, exc.code, exc.safe)
     except Exception:  # the executor is one of the two places allowed to catch everything
         log.exception("tool %s raised for brand %s", spec.name, ctx.brand_id)
-        return _error(call, "the lookup failed unexpectedly")
+        return error_message(call, "unexpected", "the lookup failed unexpectedly")
     text, artifact = (result.text, result.artifact) if isinstance(result, ToolResult) else (result, None)
     content, cleaned = as_data(spec.name, text)
     metrics.count_sanitation(ctx.brand_id, "tool_result", cleaned)
@@ -91,7 +85,8 @@ async def execute(
             refused += 1
             metrics.count_refused_tool(ctx.brand_id, workflow, call["name"])
             log.warning("refused tool %r in workflow %s for brand %s", call["name"], workflow, ctx.brand_id)
-            messages.append(_error(call, f"tool {call['name']!r} is not available in this workflow"))
+            reason = f"tool {call['name']!r} is not available in this workflow"
+            messages.append(error_message(call, "tool_not_allowed", reason))
             continue
         result = await _run_one(call, spec, ctx)
         failed += result.status == "error"

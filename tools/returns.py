@@ -78,19 +78,25 @@ async def calculate_refund(order: dict[str, Any], ctx: BrandContext) -> dict[str
 
 def _changed(order: str, confirmed: str, now: str) -> ToolError:
     return ToolError(
+        ISSUE_REFUND.name,
+        "terms_changed",
         f"the refundable amount of order {order} changed since the customer confirmed ({confirmed}, "
-        f"now {now}): a new confirmation is needed"
+        f"now {now}): a new confirmation is needed",
     )
 
 
 async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
     if not args.idempotency_key or args.amount is None:
-        raise ToolError("the refund has not been confirmed by the customer")
+        raise ToolError(
+            ISSUE_REFUND.name, "not_confirmed", "the refund has not been confirmed by the customer"
+        )
     order = await find_order(args.order_number, ctx)
     name, amount = str(order["name"]), Decimal(args.amount)
     if order.get("financial_status") != "paid":
         raise ToolError(
-            f"order {name} is {order.get('financial_status')}, not paid: it is not refunded again"
+            ISSUE_REFUND.name,
+            "not_refundable",
+            f"order {name} is {order.get('financial_status')}, not paid: it is not refunded again",
         )
     if Decimal(str(order.get("total_price"))) != amount:
         raise _changed(name, args.amount, str(order.get("total_price")))

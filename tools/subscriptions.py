@@ -70,13 +70,19 @@ async def _get_subscription(args: SubscriptionArgs, ctx: BrandContext) -> ToolRe
 
 async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResult:
     if not args.idempotency_key:
-        raise ToolError("the cancellation has not been confirmed by the customer")
+        raise ToolError(
+            CANCEL_SUBSCRIPTION.name,
+            "not_confirmed",
+            "the cancellation has not been confirmed by the customer",
+        )
     sub = await find_subscription(args.subscription_id, ctx)
     now = terms_of(sub)
     if (now["price"], now["interval"]) != (args.confirmed_price, args.confirmed_interval):
         raise ToolError(
+            CANCEL_SUBSCRIPTION.name,
+            "terms_changed",
             f"the subscription's terms changed since the customer confirmed ({args.confirmed_price} every "
-            f"{args.confirmed_interval}, now {now['price']} every {now['interval']}): a new confirmation is needed"
+            f"{args.confirmed_interval}, now {now['price']} every {now['interval']}): a new confirmation is needed",
         )
     base, headers = recharge(ctx)
     body = await request_json(

@@ -1,14 +1,16 @@
-"""Tool failure is a normal path, and a thread with a dangling tool call heals on its next turn."""
+"""Tool failure is a normal path (its coded error result saved whole), and a thread with a dangling
+tool call heals on its next turn."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from state.schema import new_run
 from state.tool_calls import dangling_calls
 from tests.utils.conversations import ACME, new_conversation, say
 from tests.utils.sandbox import Sandbox
+from tools.errors import error_code
 from workflows.kit.subgraph import MODEL_DOWN_REPLY
 
 
@@ -20,8 +22,14 @@ def test_that_a_store_outage_hands_off_only_that_intent_and_saves_no_dangling_ca
     out = say(client, conversation, "where is my order 1001?")
     assert out["workflows"] == [{"name": "order_status", "status": "handed_off"}]
     assert out["handoff"] == {"reason": "tool_failed", "unresolved": ["order_status"]}
-    state = _state(client, conversation)
+    state = _state(client, conversation)  # read back from the checkpointer: SQLite, then PostgreSQL
     assert dangling_calls(state["runs"]["order_status"]["transcript"]) == []
+    [failed] = [m for m in state["runs"]["order_status"]["transcript"] if isinstance(m, ToolMessage)]
+    assert (failed.text, failed.artifact, error_code(failed)) == (
+        "Error: shopify answered 503",
+        {"error": {"tool": "get_order", "code": "upstream_error", "text": "shopify answered 503"}},
+        "upstream_error",
+    )
     sandbox.admin("commerce", "POST", "mode", {"mode": "normal"})
     again = say(client, conversation, "where is my order 1001?")
     assert again["workflows"] == [{"name": "order_status", "status": "resolved"}]

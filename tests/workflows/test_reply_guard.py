@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from tools.errors import error_message
 from workflows.kit.lookup import standard_outcome
 from workflows.kit.transcript import final_text, speakable
 
@@ -40,10 +41,10 @@ def test_that_a_model_repeating_a_tool_error_has_said_nothing() -> None:
 
 
 def test_that_not_found_is_said_in_our_words_with_the_number() -> None:
-    missing = "Error: order 1003 was not found"
-    transcript = turn(
-        call("get_order"), ToolMessage(missing, tool_call_id="c1", status="error"), AIMessage(missing)
+    missing = error_message(
+        {"id": "c1", "name": "get_order", "args": {}}, "not_found", "order 1003 was not found"
     )
+    transcript = turn(call("get_order"), missing, AIMessage(missing.text))
     outcome = standard_outcome(transcript, "get_order", "resolved")
     assert outcome.status == "waiting"
     assert outcome.reply == "I looked, but order 1003 was not found. Could you check the number?"

@@ -28,6 +28,7 @@ from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 from brands.context import BrandContext
 from routing.ids import named_orders
 from tools.addresses import GET_ORDER_ADDRESS, PROPOSE_SHIPPING_ADDRESS, UPDATE_SHIPPING_ADDRESS, one_line
+from tools.errors import error_code
 from workflows.address_change.facts import AddressFacts
 from workflows.address_change.rules import (
     CONFIRMATION,
@@ -42,7 +43,7 @@ from workflows.address_change.rules import (
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
 from workflows.kit.subgraph import LOOKUP_FAILED
-from workflows.kit.transcript import code_of, customer_text, errors, good, refusal_reasons, results
+from workflows.kit.transcript import customer_text, errors, good, refusal_reasons, results
 
 ASK_ORDER = "Which order should I change the shipping address of? Its number looks like 1002."
 ASK_ADDRESS = "What is the new address (street, city, state and ZIP)?"
@@ -223,12 +224,12 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
             return Outcome("waiting", ASK_ORDER, facts={"proposal": proposal})
         failed = errors(results(transcript))
         refused = refusal_reasons(transcript)
-        if any(code_of(m) == "not_found" for m in failed):
+        if any(error_code(m) == "not_found" for m in failed):
             forget = {"order": None, "asked": None, "confirmed": None}  # not this customer's: start over
             return Outcome(
                 "waiting", "I could not find that order. Could you check the number?", facts=forget
             )
-        if [m for m in failed if code_of(m) != "policy_refused"]:
+        if [m for m in failed if error_code(m) != "policy_refused"]:
             return LOOKUP_FAILED
         still = confirm_text(asked) if asked else ASK_ADDRESS if order else ASK_ORDER
         asked_again = {"asked": {**asked, "turn": turn}} if asked else {}  # a yes now counts next turn

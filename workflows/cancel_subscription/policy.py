@@ -25,6 +25,7 @@ from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
 from routing.ids import named_subscriptions
+from tools.errors import error_code
 from tools.subscriptions import CANCEL_SUBSCRIPTION, GET_SUBSCRIPTION
 from workflows.cancel_subscription.facts import CancelFacts
 from workflows.cancel_subscription.rules import (
@@ -38,7 +39,6 @@ from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
 from workflows.kit.subgraph import LOOKUP_FAILED
 from workflows.kit.transcript import (
-    code_of,
     customer_text,
     data_text,
     errors,
@@ -215,7 +215,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
                 return Outcome("waiting", again, facts={"asked": {**asked, "turn": turn}})
             return Outcome("waiting", f"I cannot cancel anything yet: {reason}. {ASK_ID}")
         failed = errors(results(transcript))
-        if any(code_of(m) == "not_found" for m in failed):
+        if any(error_code(m) == "not_found" for m in failed):
             return Outcome("waiting", "I could not find that subscription. Could you check the id?")
         if failed:
             return LOOKUP_FAILED

@@ -27,10 +27,11 @@ from typing import Any, Generic
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
+from tools.errors import error_code
 from tools.spec import ToolSpec
 from workflows.kit.answers import Answer, next_turn_after, plain_answer
 from workflows.kit.policy import F, Outcome, Policy, Refusal, Step, policy_call
-from workflows.kit.transcript import code_of, good, results
+from workflows.kit.transcript import good, results
 
 LOST = frozenset({"upstream_timeout", "upstream_error", "unexpected"})
 """Error codes after which a write may or may not have happened: only reading back can tell."""
@@ -135,7 +136,7 @@ class ConfirmedWrite(Policy[F], Generic[F]):
         confirmed = facts.get("confirmed")
         if not (confirmed and int(confirmed["turn"]) == turn and writes):
             return None
-        code = code_of(writes[0])
+        code = error_code(writes[0])
         if code in LOST:
             reconciled = self.reconcile(writes[0], confirmed, facts, turn, ctx)
             if reconciled is not None:

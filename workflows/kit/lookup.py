@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from langchain_core.messages import AnyMessage
 
 from state.schema import RunStatus
+from tools.errors import error_facts
 from workflows.kit.policy import Outcome
 from workflows.kit.subgraph import LOOKUP_FAILED
-from workflows.kit.transcript import code_of, final_text, good, results
+from workflows.kit.transcript import final_text, good, results
 
 
 def standard_outcome(
@@ -22,7 +23,7 @@ def standard_outcome(
     text = final_text(transcript)
     if good(results(transcript, tool)):
         return Outcome(on_success, (text + suffix).strip())
-    missing = [m.text.removeprefix("Error:").strip() for m in answered if code_of(m) == "not_found"]
+    missing = [f["text"] for m in answered if (f := error_facts(m)) is not None and f["code"] == "not_found"]
     if missing:
         return Outcome("waiting", (text or f"I looked, but {missing[0]}.") + " Could you check the number?")
     if answered:

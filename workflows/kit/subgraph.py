@@ -33,10 +33,11 @@ from routing.reading import Intent
 from state.schema import MAX_TRANSCRIPT, WorkflowRun
 from state.tool_calls import trim_keeping_pairs
 from tools import metrics
+from tools.errors import error_message
 from tools.executor import execute
 from tools.model import get_chat_model
 from workflows.kit.policy import Outcome, Policy, Refusal
-from workflows.kit.transcript import REFUSED, lookups, results, speakable
+from workflows.kit.transcript import REFUSED_PREFIX, lookups, results, speakable
 
 if TYPE_CHECKING:
     from workflows.spec import Workflow
@@ -146,16 +147,6 @@ def finish(spec: Workflow, state: WorkflowState, outcome: Outcome) -> dict[str, 
     return {"runs": {spec.name: run}}
 
 
-def _refused(call: ToolCall, refusal: Refusal) -> ToolMessage:
-    return ToolMessage(
-        content=f"{REFUSED}{refusal.reason}",
-        tool_call_id=call["id"] or "",
-        name=call["name"],
-        status="error",
-        artifact={"error": {"tool": call["name"], "code": "policy_refused", "rule": refusal.rule}},
-    )
-
-
 async def run_tools(
     spec: Workflow, state: WorkflowState, calls: Sequence[ToolCall], ctx: BrandContext
 ) -> dict[str, Any]:
@@ -172,7 +163,9 @@ async def run_tools(
                 "policy refused %s in workflow %s for brand %s: %s (%s)",
                 call["name"], spec.name, ctx.brand_id, verdict.reason, verdict.rule,
             )  # fmt: skip
-            answered[call["id"] or ""] = _refused(call, verdict)
+            answered[call["id"] or ""] = error_message(
+                call, "policy_refused", f"{REFUSED_PREFIX}{verdict.reason}"
+            )
         else:
             allowed.append(verdict)
     done = await execute(allowed, spec.tools, ctx, spec.name)

@@ -1,7 +1,7 @@
 """Reading a workflow's transcript: this turn's messages, the customer's words, tool results.
 
-A tool error's meaning is its code (`tools.errors.error_code`), never its wording; the texts here
-are for the model and, once checked speakable, for the customer.
+A tool error's meaning is its code (`tools.errors.error_code`), never its wording; the texts are for
+the model and, once checked speakable, for the customer.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-REFUSED = "Error: refused: "
-"""How a tool call the policy's guard refused reads to the model."""
+from tools.errors import error_facts
+
+REFUSED_PREFIX = "refused: "
+"""How the reason of a tool call the policy's guard refused begins (the model reads `Error: refused: ...`)."""
 
 
 def this_turn(transcript: Sequence[AnyMessage]) -> list[AnyMessage]:
@@ -63,7 +65,11 @@ def speakable(reply: str, transcript: Sequence[AnyMessage]) -> bool:
 
 def refusal_reasons(transcript: Sequence[AnyMessage], tool: str | None = None) -> list[str]:
     """This turn's guard refusals (of `tool`, or of any tool), as their reasons, in order."""
-    return [m.text.removeprefix(REFUSED) for m in results(transcript, tool) if m.text.startswith(REFUSED)]
+    return [
+        facts["text"].removeprefix(REFUSED_PREFIX)
+        for m in results(transcript, tool)
+        if (facts := error_facts(m)) is not None and facts["code"] == "policy_refused"
+    ]
 
 
 def final_text(transcript: Sequence[AnyMessage]) -> str:
@@ -83,19 +89,3 @@ def lookups(transcript: Sequence[AnyMessage]) -> list[dict[str, Any]]:
         if isinstance(m.artifact, dict)
         for fact in m.artifact.get("lookups", [])
     ]
-
-
-def code_of(message: ToolMessage) -> str | None:
-    """The error code of a tool result, None for a success."""
-    if message.status != "error":
-        return None
-    text = message.text
-    for wording, code in (
-        ("not found", "not_found"),
-        ("terms changed", "terms_changed"),
-        ("already shipped", "already_fulfilled"),
-        ("a new confirmation is needed", "confirmation_mismatch"),
-    ):
-        if wording in text:
-            return code
-    return "policy_refused" if text.startswith(REFUSED) else "upstream_error"

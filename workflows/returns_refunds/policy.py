@@ -10,7 +10,7 @@ Policy in code (ARCHITECTURE invariant 3), never in the prompt; the turns go:
    (`workflows.kit.confirm`) records the confirmation (bound to the order, amount and currency
    asked) and calls `issue_refund` itself, with an idempotency key derived from the conversation,
    the order and the amount. The tool re-checks the live order; a changed amount
-   (`confirmation_mismatch`) needs a new confirmation.
+   (`terms_changed`) needs a new confirmation.
 
 Every `issue_refund` call, the model's or the code's, passes the guard (`rules.refund_refusal`):
 no confirmation, another order or amount than confirmed, above the cap, outside the window (at
@@ -28,12 +28,13 @@ from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
 from routing.ids import named_orders
+from tools.errors import error_code
 from tools.returns import GET_ORDER_FOR_RETURN, ISSUE_REFUND
 from workflows.kit.answers import as_amount, named_amounts
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
 from workflows.kit.subgraph import LOOKUP_FAILED
-from workflows.kit.transcript import code_of, customer_text, final_text, good, refusal_reasons, results
+from workflows.kit.transcript import customer_text, final_text, good, refusal_reasons, results
 from workflows.returns_refunds.facts import RefundsFacts
 from workflows.returns_refunds.rules import (
     CONFIRMATION,
@@ -160,7 +161,7 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
             why = WHY[refusal.rule].format(days=rules.window_days)  # type: ignore[index]  # checked above
             reply = f"I cannot refund order {confirmed['order']} myself: {why}. I have passed it to a colleague, who will reply here."
             return Outcome("handed_off", reply, refusal.rule, facts=cleared)
-        if code == "confirmation_mismatch":
+        if code in ("terms_changed", "confirmation_mismatch"):  # the live order changed: ask again
             reason = result.text.removeprefix("Error: ")
             reply = f"I have not refunded it: {reason}. Tell me the order number again if you still want a refund."
             return Outcome("waiting", reply, facts=cleared)
@@ -213,7 +214,7 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
     def _fallback(self, transcript: Sequence[AnyMessage], facts: RefundsFacts, turn: int) -> Outcome:
         """No lookup and no refund this turn: say why, or ask again what is still open."""
         lookups = results(transcript, GET_ORDER_FOR_RETURN.name)
-        if any(code_of(m) == "not_found" for m in lookups):
+        if any(error_code(m) == "not_found" for m in lookups):
             return Outcome("waiting", "I could not find that order. Could you check the number?")
         if lookups:
             return LOOKUP_FAILED
