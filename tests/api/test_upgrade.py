@@ -30,11 +30,11 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from brands import default_brands
 from config.settings import Settings
-from graph.workflows import returns_refunds
 from tests.utils.conversations import ACME, ALICE, say
 from tests.utils.sandbox import Sandbox
 from tests.workflows import test_cancel_subscription as cancel
 from tests.workflows import test_returns_refunds as refund
+from workflows import returns_refunds
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "upgrade" / "before_wave2"
 RECORD: dict[str, Any] = json.loads((FIXTURE / "fixture.json").read_text())
@@ -85,7 +85,7 @@ def test_that_an_open_refund_confirmation_from_the_old_code_is_refunded_once_on_
         [],
     )
     assert shipped < ANSWERED_AT < shipped + window  # still refundable when she answers
-    monkeypatch.setattr(returns_refunds.SPEC.policy, "clock", lambda: ANSWERED_AT)
+    monkeypatch.setattr(returns_refunds.WORKFLOW.policy, "clock", lambda: ANSWERED_AT)
 
     before = read(old_service, "upgrade-refund")
     assert before["messages"] == REFUND["messages"]
