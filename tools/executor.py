@@ -9,7 +9,6 @@ reaches the model as data; every error result carries its code (`tools.errors.er
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,8 +17,8 @@ from pydantic import ValidationError
 
 from brands.context import BrandContext
 from tools import metrics
+from tools.envelope import wrap
 from tools.errors import ToolError, error_message
-from tools.sanitiser import Cleaned, clean
 from tools.spec import ToolResult, ToolSpec
 
 log = logging.getLogger(__name__)
@@ -30,19 +29,6 @@ class Executed:
     messages: list[ToolMessage]
     refused: int
     failed: int
-
-
-def as_data(tool: str, text: str) -> tuple[str, Cleaned]:
-    """Clean third-party text and wrap it in the data envelope the workflow instructions describe.
-
-    Returns the envelope and the sanitiser's report. Flagged text is still shown, as data, with
-    the envelope marked `suspicious='<flags>'`; a tag inside the text that would open or close an
-    envelope is defused (its "<" becomes "&lt;"), so the text cannot end its own envelope.
-    """
-    cleaned = clean(text, source="tool_result")
-    body = re.sub(r"<(?=\s*/?\s*tool_data)", "&lt;", cleaned.text, flags=re.IGNORECASE)
-    marks = f" suspicious={','.join(cleaned.flags)!r}" if cleaned.flags else ""
-    return f"<tool_data tool={tool!r}{marks}>\n{body}\n</tool_data>", cleaned
 
 
 async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMessage:
@@ -60,7 +46,7 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
         log.exception("tool %s raised for brand %s", spec.name, ctx.brand_id)
         return error_message(call, "unexpected", "the lookup failed unexpectedly")
     text, artifact = (result.text, result.artifact) if isinstance(result, ToolResult) else (result, None)
-    content, cleaned = as_data(spec.name, text)
+    content, cleaned = wrap(spec.name, text)
     metrics.count_sanitation(ctx.brand_id, "tool_result", cleaned)
     sanitation = {"removed": cleaned.removed, "cut": cleaned.cut, "flags": list(cleaned.flags)}
     return ToolMessage(

@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from brands.context import BrandContext
 from tests.utils.sandbox import Sandbox
-from tools.executor import as_data, execute
+from tools.envelope import wrap as as_data
+from tools.executor import execute
 from tools.http import request_json
 from tools.sanitiser import CUT_MARKER, LIMITS, VERBATIM_KEYS, Cleaned, clean_fields
 from tools.spec import ToolSpec

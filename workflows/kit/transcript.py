@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
+from tools import envelope
 from tools.errors import error_facts
 
 REFUSED_PREFIX = "refused: "
@@ -50,8 +51,7 @@ def errors(messages: Sequence[ToolMessage]) -> list[ToolMessage]:
 
 def data_text(message: ToolMessage) -> str:
     """A tool result's text (sanitised) without its data-envelope tag lines."""
-    lines = [line for line in message.text.splitlines() if not line.startswith(("<tool_data", "</tool_data"))]
-    return " ".join(lines).strip()
+    return envelope.body(message.text)
 
 
 def speakable(reply: str, transcript: Sequence[AnyMessage]) -> bool:
