@@ -160,9 +160,13 @@ def load_brand_file(path: Path) -> BrandConfig:
 
 
 def load_brands(directory: Path = BRANDS_DIR) -> Mapping[str, BrandConfig]:
-    """Load every `*.yaml` brand in `directory`, keyed by brand id."""
+    """Load every `*.yaml` brand in `directory`, keyed by brand id; a folder without any is an error."""
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        reason = "no brand files (*.yaml) in this folder" if directory.is_dir() else "no such folder"
+        raise BrandConfigError(directory, "<folder>", reason)
     brands: dict[str, BrandConfig] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in paths:
         cfg = load_brand_file(path)
         if cfg.brand_id in brands:
             raise BrandConfigError(path, "brand_id", f"duplicate brand {cfg.brand_id!r}")
