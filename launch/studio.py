@@ -39,8 +39,8 @@ LangGraph Studio for the support graph (graph id "support"), model: {model}
 
 Each run needs the brand and customer as runtime context (the graph's context_schema, BrandContext):
   {context}
-In Studio, set it as the assistant's context (assistant settings); over HTTP, per run. Without it the
-brand is acme and no customer is known, so order look-ups answer "not found" (docs/studio.md).
+In Studio, set it as the assistant's context (assistant settings); over HTTP, per run. A run without a
+brand_id, or with an unknown one, fails; without a customer, order look-ups answer "not found" (docs/studio.md).
 Over HTTP:
   tid=$(curl -s -X POST {url}/threads -H 'Content-Type: application/json' -d '{{}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["thread_id"])')
   curl -s -X POST {url}/threads/$tid/runs/wait -H 'Content-Type: application/json' \\

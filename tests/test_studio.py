@@ -185,3 +185,4 @@ async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(stud
     )
     assert sorted(turn_output["properties"]) == sorted(TurnOutput.__annotations__)
     assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id"]
+    assert context["required"] == ["brand_id"]
