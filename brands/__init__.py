@@ -38,7 +38,8 @@ class _Strict(BaseModel):
 
 
 class CommerceConfig(_Strict):
-    shop: str
+    shop: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
+    """The shop's handle in the commerce store (`/shops/{shop}`), as in `<shop>.myshopify.com`."""
     shopify_token_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     recharge_token_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
 
