@@ -145,6 +145,7 @@ class BrandConfig(_Strict):
 
 
 def hash_key(key: str) -> str:
+    """A key's digest as `api_key_sha256` stores it: lower-case hex SHA-256 of its UTF-8 bytes."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
