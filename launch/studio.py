@@ -41,7 +41,7 @@ LangGraph Studio for the support graph (graph id "support"), model: {model}
   API:    {url}  (docs at {url}/docs)
   Brands: {brands}  (from {folder})
 
-Each run needs the brand and customer as runtime context (the graph's context_schema, BrandContext):
+Each run needs the brand and customer as runtime context (the graph's context_schema, a BrandContext):
   {context}
 In Studio, set it as the assistant's context (assistant settings); over HTTP, per run. A run without a
 brand_id, or with an unknown one, fails; without a customer, order look-ups answer "not found" (docs/studio.md).
