@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from accounting.ledger import Ledger
 from accounting.report import automation_report, report_rows, to_csv
 from accounting.tables import SCHEMA
-from brands import default_brands, load_brands
 from checkpoint.factory import open_persistence
 from config.settings import Settings, get_settings
 
@@ -55,7 +54,7 @@ def render_table(rows: Sequence[tuple[str, str]]) -> str:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> str:
-    brands = load_brands(settings.brands_dir) if settings.brands_dir else default_brands()
+    brands = settings.brands()
     brand = brands.get(args.brand)
     if brand is None:
         raise SystemExit(f"unknown brand {args.brand!r}; known: {', '.join(sorted(brands))}")

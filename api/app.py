@@ -16,7 +16,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import KeyRing
 from api.routes import events, messages, ops, reports
-from brands import default_brands, load_brands
 from config.settings import Settings, get_settings
 from service.core import open_service
 from service.once import IdReused
@@ -54,7 +53,7 @@ def create_app(settings: Settings | None = None, registry: Registry = REGISTRY) 
 
     Raises `RegistryError` when a brand enables a workflow the registry does not have."""
     settings = settings or get_settings()
-    brands = load_brands(settings.brands_dir) if settings.brands_dir else default_brands()
+    brands = settings.brands()
     for brand in brands.values():
         registry.check_brand(brand)
 

@@ -4,8 +4,8 @@ N conversations of about M turns each (`--turns` is the total; `--conversations`
 its square root, at least 4) go through the real API path, `POST /v1/conversations/{id}/messages`
 on the FastAPI app from `api.app.create_app` with its lifespan entered, called through
 `httpx.ASGITransport` in the bench's own event loop (as `bench.systems` does), against the sandbox
-servers started in-process (`bench.environment.sandbox`). Customer alice@example.com, key
-`acme-dev-key`, texts drawn from `TEXTS`; SQLite by default, `--backend postgres` in a throwaway
+servers started in-process (`bench.environment.sandbox`). Customer alice@example.com of the bench's
+brand (`bench.systems.BRAND`, acme, with its dev key), texts drawn from `TEXTS`; SQLite by default, `--backend postgres` in a throwaway
 database dropped after the run.
 
 Faults are injected only through the sandbox servers' own admin modes, never by patching a client.
@@ -60,8 +60,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from api.app import create_app
 from bench.environment import BenchError, Sandbox, sandbox, throwaway_databases
-from bench.systems import API_KEY, CUSTOMER, our_thread
-from config.settings import Settings
+from bench.systems import API_KEY, CUSTOMER, bench_settings, our_thread
 from service.core import Service
 from state.tool_calls import dangling_calls
 from tools.http import get_client
@@ -400,7 +399,7 @@ class Soak:
 async def open_app(
     database_url: str | None, data_dir: Path
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Service]]:
-    app = create_app(Settings(env="dev", database_url=database_url, data_dir=data_dir))
+    app = create_app(bench_settings(database_url, data_dir))
     # an exception escaping the app is a 500 to the client, as under uvicorn, and a failed turn here
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with (

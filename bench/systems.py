@@ -32,14 +32,17 @@ from pydantic import Field, SecretStr
 
 from api.app import create_app
 from bench.measure import HttpClock
+from brands import default_brands
+from brands.context import thread_id
 from checkpoint.factory import open_persistence
 from config.settings import Settings
 from tools.http import get_client
 
 Say = Callable[[str, str], Awaitable[None]]
 
-API_KEY = {"Authorization": "Bearer acme-dev-key"}
 BRAND = "acme"
+"""The brand of every benchmarked turn: its dev key authenticates them, its threads hold them."""
+API_KEY = {"Authorization": f"Bearer {default_brands()[BRAND].dev_api_keys[0]}"}
 CUSTOMER = {"id": "cus_alice", "email": "alice@example.com"}
 TOOL_SYSTEMS = ("shopify", "recharge", "ups", "fedex", "usps", "dhl", "aggregator")
 """The `tools.http` systems our tools may call (commerce store, carriers): their time is overhead
@@ -63,7 +66,7 @@ class TurnFailed(Exception):
 @asynccontextmanager
 async def open_ours(database_url: str | None, data_dir: Path, clock: HttpClock) -> AsyncIterator[Say]:
     """Our app with its lifespan entered; turns go through `POST /v1/conversations/{id}/messages`."""
-    app = create_app(Settings(env="dev", database_url=database_url, data_dir=data_dir))
+    app = create_app(bench_settings(database_url, data_dir))
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
@@ -89,7 +92,13 @@ async def open_ours(database_url: str | None, data_dir: Path, clock: HttpClock) 
 
 def our_thread(conversation: str) -> str:
     """The checkpoint thread our API keeps `conversation` under."""
-    return f"{BRAND}:{conversation}"
+    return thread_id(BRAND, conversation)
+
+
+def bench_settings(database_url: str | None, data_dir: Path) -> Settings:
+    """Our app's settings: dev, and the repository's brand files whatever `SUPPORT_BRANDS_DIR` says, as
+    the bench's sandbox serves those (`bench.environment`)."""
+    return Settings(env="dev", database_url=database_url, data_dir=data_dir, brands_dir=None)
 
 
 @tool

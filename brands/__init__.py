@@ -49,7 +49,8 @@ class OrderNameFormat(_Strict):
 
 
 class CommerceConfig(_Strict):
-    shop: str
+    shop: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
+    """The shop's handle in the commerce store (`/shops/{shop}`), as in `<shop>.myshopify.com`."""
     shopify_token_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     recharge_token_env: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
     order_name: OrderNameFormat = OrderNameFormat()
@@ -156,6 +157,7 @@ class BrandConfig(_Strict):
 
 
 def hash_key(key: str) -> str:
+    """A key's digest as `api_key_sha256` stores it: lower-case hex SHA-256 of its UTF-8 bytes."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -172,9 +174,13 @@ def load_brand_file(path: Path) -> BrandConfig:
 
 
 def load_brands(directory: Path = BRANDS_DIR) -> Mapping[str, BrandConfig]:
-    """Load every `*.yaml` brand in `directory`, keyed by brand id."""
+    """Load every `*.yaml` brand in `directory`, keyed by brand id; a folder without any is an error."""
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        reason = "no brand files (*.yaml) in this folder" if directory.is_dir() else "no such folder"
+        raise BrandConfigError(directory, "<folder>", reason)
     brands: dict[str, BrandConfig] = {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in paths:
         cfg = load_brand_file(path)
         if cfg.brand_id in brands:
             raise BrandConfigError(path, "brand_id", f"duplicate brand {cfg.brand_id!r}")

@@ -3,6 +3,9 @@
 Built by the API from the API key (never from the model) and passed to LangGraph as
 `context=`; nodes and tools read it from `runtime.context`. It names secrets by env var
 (through the brand config), never holds their values.
+
+A context always names its brand: there is no default brand, so a run without one fails before
+any node runs, and so does an unknown brand (`BrandConfigError`) or a configuration of another brand.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated, Protocol, cast
 
 from pydantic import PlainValidator
 from pydantic.json_schema import SkipJsonSchema
 
-from brands import BrandConfig, BrandConfigError, default_brands
+from brands import BRANDS_DIR, BrandConfig, BrandConfigError, default_brands
 
 
 class LookupLedger(Protocol):
@@ -39,16 +42,18 @@ def _as_is(value: object) -> object:
 
 @dataclass(frozen=True)
 class BrandContext:
-    brand_id: str = "acme"
-    """The brand, fixed by the API key."""
+    brand_id: str
+    """The brand, fixed by the API key. Required: a run without a brand is an error, never a default brand."""
     customer_id: str = ""
     customer_email: str | None = None
     """The authenticated customer's email: tools only return this customer's records."""
     conversation_id: Annotated[str, SkipJsonSchema()] = ""
     """The brand's conversation id, set by the API (on a LangGraph server the thread is the conversation)."""
     config: Annotated[BrandConfig | None, SkipJsonSchema()] = None
-    """The loaded brand configuration, set by the API; looked up by `brand_id` when a caller passes only
-    the id. Not in the JSON context schema: Studio offers only what a caller sets (brand and customer)."""
+    """The loaded brand configuration, set by the API; looked up by `brand_id` in the repository's brand
+    files when a caller passes only the id (a LangGraph server's context looks in the brands folder the
+    settings name, see `launch/studio_graph.py`). Not in the JSON context schema: Studio offers only what
+    a caller sets (brand and customer)."""
     costs: Annotated[LookupLedger | None, PlainValidator(_as_is), SkipJsonSchema()] = field(
         default=None, compare=False, repr=False
     )
@@ -59,12 +64,27 @@ class BrandContext:
         # A context sent over HTTP (LangGraph server, Studio) arrives as plain JSON.
         if isinstance(self.config, Mapping):
             object.__setattr__(self, "config", BrandConfig.model_validate(self.config))
+        if self.config is None:
+            object.__setattr__(self, "config", brand_named(self.brand_id, default_brands(), BRANDS_DIR))
+        elif self.config.brand_id != self.brand_id:
+            raise BrandConfigError(
+                BRANDS_DIR,
+                "brand_id",
+                f"{self.brand_id!r} does not match its configuration's {self.config.brand_id!r}",
+            )
 
     @property
     def brand(self) -> BrandConfig:
-        if self.config is not None:
-            return self.config
-        try:
-            return default_brands()[self.brand_id]
-        except KeyError:
-            raise BrandConfigError(Path("brands"), "brand_id", f"unknown brand {self.brand_id!r}") from None
+        """The brand's configuration: given, or looked up by `brand_id` when the context was built."""
+        return cast(BrandConfig, self.config)
+
+
+def brand_named(brand_id: str, brands: Mapping[str, BrandConfig], directory: Path) -> BrandConfig:
+    """`brand_id`'s configuration among `brands` (loaded from `directory`), else a `BrandConfigError`."""
+    try:
+        return brands[brand_id]
+    except (KeyError, TypeError):
+        known = ", ".join(sorted(brands)) or "none"
+        raise BrandConfigError(
+            directory, "brand_id", f"unknown brand {brand_id!r} (known: {known})"
+        ) from None

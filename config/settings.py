@@ -17,12 +17,15 @@ the variable that holds each, read when a tool calls the system (`tools/commerce
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from brands import BrandConfig, default_brands, load_brands
 
 
 class EndpointsError(Exception):
@@ -40,6 +43,8 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=Path("var"), validation_alias=AliasChoices("DATA_DIR", "SUPPORT_DATA_DIR"))
     brands_dir: Path | None = None
+    """`SUPPORT_BRANDS_DIR`: the folder of brand files (`*.yaml`) served; unset means the repository's
+    `brands/`. Read through `brands()`."""
     max_body_bytes: int = 64_000
     host: str = Field(default="127.0.0.1", validation_alias="HOST")
     """Where `make run` (`launch.serve`) listens: `HOST` and `PORT` only, never `SUPPORT_PORT`, which
@@ -68,6 +73,12 @@ class Settings(BaseSettings):
     @property
     def is_sandbox(self) -> bool:
         return self.model_base_url is None
+
+    def brands(self) -> Mapping[str, BrandConfig]:
+        """The brands this service serves, by id: every brand file in `brands_dir` (else `brands/`).
+
+        A bad file, a missing folder or one without brand files is a `BrandConfigError`."""
+        return load_brands(self.brands_dir) if self.brands_dir else default_brands()
 
     def sandbox_file(self) -> dict[str, object]:
         path = self.data_dir / "sandbox.json"

@@ -1,7 +1,8 @@
 """`make studio`: serve the support graph with `langgraph dev` for LangGraph Studio, offline.
 
 With no model endpoint configured it first starts the sandbox (`python -m sandbox`, see
-`launch.serve.start_sandbox`) and stops it when `langgraph dev` exits. `langgraph dev` runs from the
+`launch.serve.start_sandbox`) for the same brand files as the graph (`SUPPORT_BRANDS_DIR`, else
+`brands/`) and stops it when `langgraph dev` exits. `langgraph dev` runs from the
 repository root, as `langgraph.json` names the graph by a path relative to it; its in-memory
 runtime keeps threads under `.langgraph_api/` there (git-ignored).
 
@@ -22,12 +23,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 
+from brands import BRANDS_DIR, BrandConfig
 from config.settings import get_settings
-from launch.serve import start_sandbox
+from launch.serve import served_brands, start_sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 EXAMPLE_CONTEXT = {"brand_id": "acme", "customer_id": "cus_alice", "customer_email": "alice@example.com"}
+"""The banner's example context: acme's demo customer, or the first brand served when acme is not."""
 EXAMPLE_INPUT = {"message_id": "m1", "inbound_text": "where is my order 1001?"}
 OFFLINE_ENV = {"LANGGRAPH_CLI_NO_ANALYTICS": "1", "LANGGRAPH_NO_VERSION_CHECK": "true"}
 """Keep `langgraph dev` off the network: no CLI analytics ping, no PyPI version check."""
@@ -36,11 +39,12 @@ BANNER = """
 LangGraph Studio for the support graph (graph id "support"), model: {model}
   Studio: https://smith.langchain.com/studio/?baseUrl={url}
   API:    {url}  (docs at {url}/docs)
+  Brands: {brands}  (from {folder})
 
-Each run needs the brand and customer as runtime context (the graph's context_schema, BrandContext):
+Each run needs the brand and customer as runtime context (the graph's context_schema, a BrandContext):
   {context}
-In Studio, set it as the assistant's context (assistant settings); over HTTP, per run. Without it the
-brand is acme and no customer is known, so order look-ups answer "not found" (docs/studio.md).
+In Studio, set it as the assistant's context (assistant settings); over HTTP, per run. A run without a
+brand_id, or with an unknown one, fails; without a customer, order look-ups answer "not found" (docs/studio.md).
 Over HTTP:
   tid=$(curl -s -X POST {url}/threads -H 'Content-Type: application/json' -d '{{}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["thread_id"])')
   curl -s -X POST {url}/threads/$tid/runs/wait -H 'Content-Type: application/json' \\
@@ -77,8 +81,23 @@ def langgraph_dev_command(port: int, config: Path = REPO / "langgraph.json") -> 
 
 
 def studio_env(data_dir: Path, base: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """The server's environment: `DATA_DIR` (absolute) so the graph finds the sandbox, and offline."""
-    return {**OFFLINE_ENV, **base, "DATA_DIR": str(data_dir.resolve())}
+    """The server's environment: `DATA_DIR` (absolute) so the graph finds the sandbox, the brands
+    folder (absolute: the server runs from the repository root) so it serves the same brands, offline."""
+    env = {**OFFLINE_ENV, **base, "DATA_DIR": str(data_dir.resolve())}
+    if env.get("SUPPORT_BRANDS_DIR"):
+        env["SUPPORT_BRANDS_DIR"] = str(Path(env["SUPPORT_BRANDS_DIR"]).resolve())
+    return env
+
+
+def example_context(brands: Mapping[str, BrandConfig]) -> dict[str, str]:
+    """`EXAMPLE_CONTEXT` if acme is served, else the first brand served with a customer to fill in."""
+    if "acme" in brands:
+        return EXAMPLE_CONTEXT
+    return {
+        "brand_id": next(iter(brands)),
+        "customer_id": "<customer id>",
+        "customer_email": "<customer email>",
+    }
 
 
 def serve(port: int, env: Mapping[str, str]) -> int:
@@ -111,17 +130,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"port {args.port} on {HOST} is in use; choose another, e.g. make studio STUDIO_PORT=8124"
         )
     data_dir: Path = args.data_dir.resolve()
+    settings = get_settings().model_copy(update={"data_dir": data_dir})
+    brands = served_brands(settings)
     data_dir.mkdir(parents=True, exist_ok=True)
     env = studio_env(data_dir)
-    settings = get_settings().model_copy(update={"data_dir": data_dir})
-    sandbox = start_sandbox(data_dir) if settings.is_sandbox else None
+    sandbox = start_sandbox(data_dir, settings.brands_dir) if settings.is_sandbox else None
     try:
         model = settings.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
         print(
             BANNER.format(
                 model=model,
                 url=f"http://{HOST}:{args.port}",
-                context=json.dumps(EXAMPLE_CONTEXT),
+                brands=", ".join(brands),
+                folder=settings.brands_dir or BRANDS_DIR,
+                context=json.dumps(example_context(brands)),
                 input=json.dumps(EXAMPLE_INPUT),
             ),
             flush=True,

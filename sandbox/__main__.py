@@ -1,10 +1,12 @@
-"""Run the sandbox servers until SIGTERM or SIGINT: `python -m sandbox [--data-dir DIR]`.
+"""Run the sandbox servers until SIGTERM or SIGINT: `python -m sandbox [--data-dir DIR] [--brands-dir DIR]`.
 
 Starts the model server, the commerce server, one server per carrier (UPS, FedEx, USPS, DHL) and
 the tracking aggregator on loopback ports chosen by the OS, writes `$DATA_DIR/sandbox.json`
 (`{"model", "commerce", "carriers": {name: url}, "aggregator", "pid"}`, see `sandbox.registry`),
 prints one line per server, and on a stop signal stops the servers and removes the file. The data
-dir defaults to `$DATA_DIR`, else `./var`.
+dir defaults to `$DATA_DIR`, else `./var`. The brand files (`--brands-dir`, default
+`$SUPPORT_BRANDS_DIR`, else the repository's `brands/`) give the commerce server its shops and seed
+data and every server its dev accounts (`sandbox.brands`, `sandbox.accounts`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from sandbox.accounts import carrier_accounts
+from sandbox.brands import REPO_BRANDS_DIR, BrandFileError, SandboxBrand, read_brands
 from sandbox.carriers import CARRIER_APPS
 from sandbox.carriers.aggregator import create_app as create_aggregator_app
 from sandbox.commerce_server import create_app as create_commerce_app
@@ -33,6 +37,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=Path(os.environ.get("DATA_DIR", "var")),
         help="where sandbox.json is written (default: $DATA_DIR, else ./var)",
+    )
+    parser.add_argument(
+        "--brands-dir",
+        type=Path,
+        default=Path(os.environ.get("SUPPORT_BRANDS_DIR") or REPO_BRANDS_DIR),
+        help="the brand files whose shops and dev accounts to serve (default: $SUPPORT_BRANDS_DIR, else brands/)",
     )
     return parser.parse_args(argv)
 
@@ -53,15 +63,17 @@ def block_stop_signals() -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
 
-def start_servers() -> dict[str, ServerThread]:
-    """Start every sandbox server; if one fails to start, stop those already running."""
+def start_servers(brands: Sequence[SandboxBrand]) -> dict[str, ServerThread]:
+    """Start every sandbox server for `brands`; if one fails to start, stop those already running."""
     servers: dict[str, ServerThread] = {}
     try:
         servers["model"] = ServerThread(model_app()).start()
-        servers["commerce"] = ServerThread(create_commerce_app()).start()
+        servers["commerce"] = ServerThread(create_commerce_app(brands=brands)).start()
         for name, create in CARRIER_APPS.items():
-            servers[name] = ServerThread(create()).start()
-        servers["aggregator"] = ServerThread(create_aggregator_app()).start()
+            servers[name] = ServerThread(create(carrier_accounts(name, brands))).start()
+        servers["aggregator"] = ServerThread(
+            create_aggregator_app(carrier_accounts("aggregator", brands))
+        ).start()
     except BaseException:
         stop_servers(servers)
         raise
@@ -86,8 +98,12 @@ def stop_servers(servers: dict[str, ServerThread]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir: Path = args.data_dir.resolve()
+    try:
+        brands = read_brands(args.brands_dir)
+    except BrandFileError as exc:
+        raise SystemExit(f"python -m sandbox: {exc}") from None
     block_stop_signals()
-    servers = start_servers()
+    servers = start_servers(brands)
     pid = os.getpid()
     try:
         write_sandbox_file(data_dir, {**sandbox_urls(servers), "pid": pid})

@@ -18,12 +18,8 @@ from hypothesis import settings as hypothesis_settings
 
 from api.app import create_app
 from config.settings import Settings, get_settings
-from sandbox.carriers.aggregator import create_app as create_aggregator
-from sandbox.commerce_server import create_app as create_commerce
-from sandbox.model_server import create_app as create_model
-from sandbox.serve import ServerThread
 from tests.utils.db import ADMIN_DB_URL, IN_CI, postgres_problem
-from tests.utils.sandbox import Sandbox, carrier_servers
+from tests.utils.sandbox import Sandbox, sandbox_servers
 from tools.carriers.auth import clear_tokens
 
 # First examples pay for imports; a wall-clock deadline would make property tests flaky on 2 cores.
@@ -34,23 +30,12 @@ hypothesis_settings.load_profile("project")
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     data_dir = tmp_path_factory.mktemp("data")
-    with (
-        ServerThread(create_model()) as model,
-        ServerThread(create_commerce()) as commerce,
-        carrier_servers() as carriers,
-        ServerThread(create_aggregator()) as aggregator,
-        pytest.MonkeyPatch.context() as mp,
-    ):
-        mp.setenv("SUPPORT_MODEL_BASE_URL", f"{model.url}/v1")
-        mp.setenv("SUPPORT_COMMERCE_URL", commerce.url)
-        for name, url in carriers.items():
-            mp.setenv(f"SUPPORT_CARRIER_{name.upper()}_URL", url)
-        mp.setenv("SUPPORT_AGGREGATOR_URL", aggregator.url)
-        mp.setenv("SUPPORT_MODEL_MAX_RETRIES", "0")
-        mp.setenv("SUPPORT_ENV", "dev")
+    with sandbox_servers() as servers, pytest.MonkeyPatch.context() as mp:
+        for name, value in servers.env().items():
+            mp.setenv(name, value)
         mp.setenv("DATA_DIR", str(data_dir))
         get_settings.cache_clear()
-        yield Sandbox(model.url, commerce.url, carriers, aggregator.url)
+        yield servers
     get_settings.cache_clear()
 
 

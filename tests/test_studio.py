@@ -1,10 +1,10 @@
 """`langgraph dev` serves the graph `langgraph.json` names, with our context and its own persistence.
 
-The server runs as a subprocess against the real sandbox servers (their URLs reach it through the
-environment the `sandbox` fixture sets). It runs in a temporary directory, because its in-memory
-runtime writes `.langgraph_api/` into its working directory; the config handed to it is the repo's
-`langgraph.json` with graph paths made absolute, as `langgraph dev` resolves them against its
-working directory.
+The server runs as a subprocess against real sandbox servers of its own, for a brands folder holding
+the repository's brands and the one docs/add-a-brand.md adds (`SUPPORT_BRANDS_DIR`, as `make studio`
+hands it on). It runs in a temporary directory, because its in-memory runtime writes
+`.langgraph_api/` into its working directory; the config handed to it is the repo's `langgraph.json`
+with graph paths made absolute, as `langgraph dev` resolves them against its working directory.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ import pytest
 from langgraph_sdk import get_client
 
 from launch.studio import HOST, OFFLINE_ENV, REPO, langgraph_dev_command
+from sandbox.brands import read_brands
 from state.schema import TurnOutput
-from tests.utils.sandbox import Sandbox
+from tests.utils.guide import brands_dir_with_guide_brand, guide_brand
+from tests.utils.sandbox import Sandbox, sandbox_servers
 
 pytestmark = pytest.mark.slow
 
@@ -76,8 +78,9 @@ def read_log(log: Path) -> str:
     return log.read_text(errors="replace")  # the server may be mid-way through a multi-byte character
 
 
-def server_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANGSMITH_", "LANGCHAIN_"))}
+def server_env(sandbox: Sandbox, brands_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANGSMITH_", "LANGCHAIN_", "SUPPORT_"))}
+    env.update(sandbox.env(), SUPPORT_BRANDS_DIR=str(brands_dir))
     # The server must import this checkout's packages, whatever the editable install points at.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     return {**env, **OFFLINE_ENV}
@@ -116,25 +119,26 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def studio(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     workdir = tmp_path_factory.mktemp("langgraph-dev")
+    brands_dir = brands_dir_with_guide_brand(workdir / "brands")
     port = free_port()
     url = f"http://{HOST}:{port}"
     log = workdir / "langgraph-dev.log"
-    with log.open("wb") as out:
+    with sandbox_servers(read_brands(brands_dir)) as sandbox, log.open("wb") as out:
         proc = subprocess.Popen(
             langgraph_dev_command(port, config_outside_repo(workdir)),
             cwd=workdir,
-            env=server_env(),
+            env=server_env(sandbox, brands_dir),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    try:
-        wait_until_ok(proc, url, log)
-        yield Studio(url, log)
-    finally:
-        stop(proc)
+        try:
+            wait_until_ok(proc, url, log)
+            yield Studio(url, log)
+        finally:
+            stop(proc)
 
 
 def test_that_langgraph_dev_binds_the_port_it_was_given(studio: Studio) -> None:
@@ -171,6 +175,33 @@ async def test_that_langgraph_dev_runs_a_turn_with_our_context_and_keeps_the_thr
     }
 
 
+async def test_that_langgraph_dev_serves_a_brand_of_the_brands_dir_and_refuses_one_outside_it(
+    studio: Studio,
+) -> None:
+    brand = guide_brand()
+    customer = brand.body["customer"]
+    context = {"brand_id": brand.brand_id, "customer_id": customer["id"], "customer_email": customer["email"]}
+    async with get_client(url=studio.url, timeout=20) as client:
+        thread = await client.threads.create()
+        served = await client.runs.wait(
+            thread["thread_id"],
+            "support",
+            input={"message_id": "m1", "inbound_text": brand.body["text"]},
+            context=context,
+        )
+        unknown = await client.runs.wait(
+            thread["thread_id"],
+            "support",
+            input={"message_id": "m2", "inbound_text": brand.body["text"]},
+            context={**context, "brand_id": "hooli"},
+            raise_error=False,
+        )
+    assert isinstance(served, dict) and isinstance(unknown, dict)
+    assert served["reply"] == brand.reply
+    assert unknown["__error__"]["error"] == "BrandConfigError"  # the server keeps the message to its log
+    assert f"brand_id: unknown brand 'hooli' (known: acme, globex, {brand.brand_id})" in read_log(studio.log)
+
+
 async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(studio: Studio) -> None:
     async with get_client(url=studio.url, timeout=20) as client:
         (assistant,) = await client.assistants.search(graph_id="support")
@@ -185,6 +216,7 @@ async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(stud
     )
     assert sorted(turn_output["properties"]) == sorted(TurnOutput.__annotations__)
     assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id"]
+    assert context["required"] == ["brand_id"]
 
 
 async def test_that_studios_xray_graph_draws_each_workflows_step_agent_tools_and_decide(

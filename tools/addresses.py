@@ -82,7 +82,8 @@ def order_summary(order: dict[str, Any]) -> dict[str, Any]:
     """What the address policy reads of an order: ids, fulfilment and the shipping address."""
     return {
         "order_id": str(order.get("id")),
-        "order_number": str(order.get("name") or "").lstrip("#"),
+        "order_number": str(order.get("order_number") or str(order.get("name") or "").lstrip("#")),
+        "order_name": str(order.get("name") or ""),
         "fulfillment_status": order.get("fulfillment_status"),
         "cancelled_at": order.get("cancelled_at"),
         "fulfillments": [

@@ -2,7 +2,8 @@
 
 Credentials are read from the environment variable the brand configuration names, at the moment
 of the call; they never enter state, prompts or logs. In the dev environment an unset variable
-falls back to the sandbox store's published dev token.
+falls back to the sandbox store's published dev token (`sandbox/accounts.py`; the two are held
+together by tests/sandbox/test_accounts.py).
 """
 
 from __future__ import annotations

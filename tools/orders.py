@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from brands.context import BrandContext
-from routing.ids import ORDER_DIGITS
+from routing.ids import ORDER_DIGITS, order_name
 from tools.carriers.lookup import describe_lookups, track_order
 from tools.commerce import belongs_to, shopify
 from tools.errors import NotFound
@@ -37,8 +37,11 @@ def describe_order(order: dict[str, Any]) -> str:
 
 
 async def find_order(order_number: str, ctx: BrandContext) -> dict[str, Any]:
-    """Return the customer's order by number; another customer's order is not found."""
+    """Return the customer's order by number; another customer's order is not found. The store is
+    asked by the order's name in the brand's format (`commerce.order_name`: "#1001", "AC-1001-EU")."""
     base, headers = shopify(ctx)
+    naming = ctx.brand.commerce.order_name
+    name = order_name(order_number.lstrip("#"), naming.prefix, naming.suffix)
     what = f"order {order_number}"
     body = await request_json(
         "shopify",
@@ -46,7 +49,7 @@ async def find_order(order_number: str, ctx: BrandContext) -> dict[str, Any]:
         f"{base}/orders.json",
         headers=headers,
         what=what,
-        params={"name": order_number, "status": "any"},
+        params={"name": name, "status": "any"},
     )
     for order in body.get("orders", []):
         if belongs_to(order.get("email"), ctx):

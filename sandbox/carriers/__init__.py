@@ -7,13 +7,21 @@ recording and modes), `oauth` and `admin`. See sandbox/README.md, "Carrier serve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Protocol
 
 from fastapi import FastAPI
 
 from sandbox.carriers import dhl, fedex, ups, usps
 
-CARRIER_APPS: dict[str, Callable[[], FastAPI]] = {
+
+class CarrierApp(Protocol):
+    """A carrier server's factory: `accounts` replace the dev accounts of the repository's brands."""
+
+    def __call__(self, accounts: Mapping[str, str] | None = None) -> FastAPI: ...
+
+
+CARRIER_APPS: dict[str, CarrierApp] = {
     "ups": ups.create_app,
     "fedex": fedex.create_app,
     "usps": usps.create_app,

@@ -26,13 +26,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from sandbox.accounts import carrier_accounts
+from sandbox.brands import demo_brands
 from sandbox.carriers.gate import ErrorKind, Wire, build_app, note_account, store_of
 from sandbox.carriers.seed import aggregator_shipments
 from sandbox.carriers.shipments import Event, Shipment, Status
 from sandbox.carriers.store import CarrierStore
 
-DEV_ACCOUNTS: dict[str, str] = {brand: f"{brand}-aggregator-dev-key" for brand in ("acme", "globex")}
-"""Account name -> its API key."""
 _ERRORS: dict[ErrorKind, tuple[int, str, str]] = {
     "bad_request": (422, "PARAMETER.REQUIRED", "Missing required parameter."),
     "unauthorized": (
@@ -209,5 +209,7 @@ WIRE = Wire(name="aggregator", tracking_prefixes=("/v2/",), error=error)
 
 def create_app(accounts: Mapping[str, str] | None = None) -> FastAPI:
     """An aggregator sandbox that knows only Royal Mail `RB123456785GB`; `accounts` (name -> key)."""
-    store = AggregatorStore(accounts=dict(accounts or DEV_ACCOUNTS), seed=aggregator_shipments)
+    store = AggregatorStore(
+        accounts=dict(accounts or carrier_accounts("aggregator", demo_brands())), seed=aggregator_shipments
+    )
     return build_app(WIRE, store, [router])

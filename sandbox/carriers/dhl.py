@@ -17,13 +17,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from sandbox.accounts import carrier_accounts
+from sandbox.brands import demo_brands
 from sandbox.carriers.gate import ErrorKind, Wire, build_app, note_account, store_of
 from sandbox.carriers.seed import no_shipments
 from sandbox.carriers.shipments import Event, Shipment, Status
 from sandbox.carriers.store import CarrierStore
 
-DEV_ACCOUNTS: dict[str, str] = {brand: f"{brand}-dhl-dev-key" for brand in ("acme", "globex")}
-"""Account name -> its `DHL-API-Key`."""
 _ERRORS: dict[ErrorKind, tuple[int, str, str]] = {
     "bad_request": (400, "Bad Request", "Invalid input, trackingNumber is required."),
     "unauthorized": (401, "Unauthorized", "Unauthorized for given resource."),
@@ -122,5 +122,5 @@ WIRE = Wire(name="dhl", tracking_prefixes=("/track/",), error=error)
 
 def create_app(accounts: Mapping[str, str] | None = None) -> FastAPI:
     """A DHL sandbox (no seeded shipments); `accounts` (name -> API key) replace the dev ones."""
-    store = CarrierStore(accounts=dict(accounts or DEV_ACCOUNTS), seed=no_shipments)
+    store = CarrierStore(accounts=dict(accounts or carrier_accounts("dhl", demo_brands())), seed=no_shipments)
     return build_app(WIRE, store, [router])

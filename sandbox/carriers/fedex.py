@@ -20,15 +20,14 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from sandbox.accounts import carrier_accounts
+from sandbox.brands import demo_brands
 from sandbox.carriers.gate import ErrorKind, Wire, build_app, store_of
 from sandbox.carriers.oauth import bearer_account, body_fields, client_account
 from sandbox.carriers.seed import no_shipments
 from sandbox.carriers.shipments import Event, Shipment, Status
 from sandbox.carriers.store import TOKEN_LIFETIME_S, CarrierStore
 
-DEV_ACCOUNTS: dict[str, str] = {
-    f"{brand}-fedex-dev-client-id": f"{brand}-fedex-dev-client-secret" for brand in ("acme", "globex")
-}
 _ERRORS: dict[ErrorKind, tuple[int, str, str]] = {
     "bad_request": (400, "TRACKING.TRACKINGNUMBER.EMPTY", "Please provide tracking number."),
     "unauthorized": (401, "NOT.AUTHORIZED.ERROR", "Access token expired. Please modify your request and try again."),
@@ -183,5 +182,7 @@ WIRE = Wire(name="fedex", tracking_prefixes=("/track/",), error=error)
 
 def create_app(accounts: Mapping[str, str] | None = None) -> FastAPI:
     """A FedEx sandbox (no seeded shipments); `accounts` (client id -> secret) replace the dev ones."""
-    store = CarrierStore(accounts=dict(accounts or DEV_ACCOUNTS), seed=no_shipments)
+    store = CarrierStore(
+        accounts=dict(accounts or carrier_accounts("fedex", demo_brands())), seed=no_shipments
+    )
     return build_app(WIRE, store, [router])

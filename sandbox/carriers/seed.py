@@ -3,7 +3,9 @@
 They match the commerce store's fulfilments (`sandbox.commerce.seed`): UPS `1Z999AA10123456784`
 (acme order #1001, in transit to Portland, ME), USPS `9400111899223854165703` (acme order #1003,
 delivered in Austin, TX), and, known to the aggregator only, Royal Mail `RB123456785GB` (globex
-order #2001, in transit in London). FedEx and DHL start empty: tests plant what they need.
+order #2001, in transit in London). UPS also knows `1Z999AA10290019002`, order #9001 of every shop
+without hand-written data (`sandbox.commerce.generic`), in transit to Springfield, IL. FedEx and DHL
+start empty: tests plant what they need.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from sandbox.carriers.shipments import Event, Shipment, Status
+from sandbox.commerce.generic import GENERIC_UPS_TRACKING_NUMBER
 from sandbox.commerce.seed import ROYAL_MAIL_TRACKING_NUMBER, UPS_TRACKING_NUMBER, USPS_TRACKING_NUMBER
 
 EST = timezone(timedelta(hours=-5))
 EDT = timezone(timedelta(hours=-4))
 CDT = timezone(timedelta(hours=-5))
+CST = timezone(timedelta(hours=-6))
 
 
 def _event(
@@ -49,7 +53,23 @@ def ups_shipments() -> dict[str, Shipment]:
         estimated_delivery=date(2026, 11, 13),
         service="UPS Next Day Air",
     )
-    return {shipment.tracking_number: shipment}
+    generic = _generic_ups_shipment()
+    return {shipment.tracking_number: shipment, generic.tracking_number: generic}
+
+
+def _generic_ups_shipment() -> Shipment:
+    events = (
+        _event("2026-11-17T15:10:00", CST, "pre_transit",
+               "Shipper created a label, UPS has not received the package yet.", None, None, None),
+        _event("2026-11-17T18:30:00", CST, "in_transit", "Pickup Scan", "Chicago", "IL", "60607"),
+        _event("2026-11-18T05:20:00", CST, "in_transit", "Arrived at Facility", "Springfield", "IL", "62703"),
+    )  # fmt: skip
+    return Shipment(
+        tracking_number=GENERIC_UPS_TRACKING_NUMBER,
+        events=events,
+        estimated_delivery=date(2026, 11, 19),
+        service="UPS Ground",
+    )
 
 
 def usps_shipments() -> dict[str, Shipment]:

@@ -20,15 +20,14 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from sandbox.accounts import carrier_accounts
+from sandbox.brands import demo_brands
 from sandbox.carriers.gate import ErrorKind, Wire, build_app, store_of
 from sandbox.carriers.oauth import basic_credentials, bearer_account, body_fields, client_account
 from sandbox.carriers.seed import ups_shipments
 from sandbox.carriers.shipments import Event, Shipment, Status
 from sandbox.carriers.store import TOKEN_LIFETIME_S, CarrierStore
 
-DEV_ACCOUNTS: dict[str, str] = {
-    f"{brand}-ups-dev-client-id": f"{brand}-ups-dev-client-secret" for brand in ("acme", "globex")
-}
 _ERRORS: dict[ErrorKind, tuple[int, str, str]] = {
     "bad_request": (400, "151018", "Invalid request"),
     "unauthorized": (401, "250002", "Invalid Authentication Information."),
@@ -160,5 +159,7 @@ WIRE = Wire(name="ups", tracking_prefixes=("/api/track/",), error=error)
 
 def create_app(accounts: Mapping[str, str] | None = None) -> FastAPI:
     """A UPS sandbox with its seeded shipments; `accounts` (client id -> secret) replace the dev ones."""
-    store = CarrierStore(accounts=dict(accounts or DEV_ACCOUNTS), seed=ups_shipments)
+    store = CarrierStore(
+        accounts=dict(accounts or carrier_accounts("ups", demo_brands())), seed=ups_shipments
+    )
     return build_app(WIRE, store, [router])

@@ -22,15 +22,14 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from sandbox.accounts import carrier_accounts
+from sandbox.brands import demo_brands
 from sandbox.carriers.gate import ErrorKind, Wire, build_app, store_of
 from sandbox.carriers.oauth import bearer_account, body_fields, client_account
 from sandbox.carriers.seed import usps_shipments
 from sandbox.carriers.shipments import Event, Shipment, Status
 from sandbox.carriers.store import TOKEN_LIFETIME_S, CarrierStore
 
-DEV_ACCOUNTS: dict[str, str] = {
-    f"{brand}-usps-dev-client-id": f"{brand}-usps-dev-client-secret" for brand in ("acme", "globex")
-}
 API_VERSION = "/tracking/v3"
 _ERRORS: dict[ErrorKind, tuple[int, str, str]] = {
     "bad_request": (400, "Bad Request", "The request is invalid."),
@@ -160,5 +159,7 @@ WIRE = Wire(name="usps", tracking_prefixes=("/tracking/v3/",), error=error)
 
 def create_app(accounts: Mapping[str, str] | None = None) -> FastAPI:
     """A USPS sandbox with its seeded shipments; `accounts` (client id -> secret) replace the dev ones."""
-    store = CarrierStore(accounts=dict(accounts or DEV_ACCOUNTS), seed=usps_shipments)
+    store = CarrierStore(
+        accounts=dict(accounts or carrier_accounts("usps", demo_brands())), seed=usps_shipments
+    )
     return build_app(WIRE, store, [router])

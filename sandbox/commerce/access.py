@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sandbox.commerce.seed import ShopData
+from sandbox.commerce.shapes import ShopData
 from sandbox.commerce.store import CommerceStore, System
 
 TOKEN_HEADERS: dict[System, str] = {

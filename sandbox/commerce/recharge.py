@@ -18,8 +18,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox.commerce import idempotency
 from sandbox.commerce.access import NOT_FOUND, authorised_shop
-from sandbox.commerce.seed import ShopData
-from sandbox.commerce.shapes import Json
+from sandbox.commerce.shapes import Json, ShopData
 from sandbox.commerce.store import CommerceStore
 
 API_VERSION = "2021-11"

@@ -1,6 +1,10 @@
-"""Demo shops of the sandbox commerce store, rebuilt fresh for every app and on every reset.
+"""The sandbox commerce store's shops, rebuilt fresh for every app and on every reset.
 
-The values are part of the test contract (ARCHITECTURE.md, "Demo brands and data"): shop `acme`
+`seed_shops(shops)` gives each shop the brand files name its records: the hand-written demo data
+below for `acme` and `globex`, and for any other shop the generic data of `sandbox.commerce.generic`
+(derived from the shop's name, so a new brand file needs no code).
+
+The demo values are part of the test contract (ARCHITECTURE.md, "Demo brands and data"): shop `acme`
 has alice@example.com with orders #1001 (shipped with UPS) and #1002 (paid, unfulfilled) and
 subscription `sub_501`, plus carol@example.com with #1003 (delivered by USPS) and the cancelled
 `sub_502`; shop `globex` has bob@example.com with #2001 (shipped with Royal Mail, a carrier with no
@@ -10,23 +14,25 @@ native integration). Tracking numbers carry valid check digits. Orders use the S
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 
-from sandbox.commerce.shapes import Address, Customer, Item, Json, OrderSpec, Shipment, order_json
+from sandbox.commerce.generic import generic_shop
+from sandbox.commerce.shapes import (
+    Address,
+    Customer,
+    Item,
+    Json,
+    OrderSpec,
+    Plan,
+    Shipment,
+    ShopData,
+    order_json,
+    subscription_json,
+)
 
 UPS_TRACKING_NUMBER = "1Z999AA10123456784"
 ROYAL_MAIL_TRACKING_NUMBER = "RB123456785GB"
 USPS_TRACKING_NUMBER = "9400111899223854165703"
-SHOP_NAMES = ("acme", "globex")
-
-
-@dataclass
-class ShopData:
-    """One shop's records: orders by numeric id, subscriptions by id, cancellations in order."""
-
-    orders: dict[int, Json] = field(default_factory=dict)
-    subscriptions: dict[str, Json] = field(default_factory=dict)
-    cancellations: list[Json] = field(default_factory=list)
 
 
 ALICE = Customer(7100000000001, "alice@example.com", "Alice", "Example")
@@ -121,29 +127,13 @@ GLOBEX_ORDERS = (
 )
 
 
+COFFEE_CLUB = Plan("Coffee Club", "Monthly / 1 bag", "CLUB-MONTHLY", "29.00")
+
+
 def _coffee_club(sub_id: str, customer_id: int, address_id: int, email: str) -> Json:
-    return {
-        "id": sub_id,
-        "customer_id": customer_id,
-        "email": email,
-        "address_id": address_id,
-        "status": "active",
-        "product_title": "Coffee Club",
-        "variant_title": "Monthly / 1 bag",
-        "sku": "CLUB-MONTHLY",
-        "price": "29.00",
-        "quantity": 1,
-        "order_interval_frequency": 1,
-        "order_interval_unit": "month",
-        "charge_interval_frequency": 1,
-        "order_day_of_month": None,
-        "next_charge_scheduled_at": "2026-12-01",
-        "created_at": "2026-06-01T09:30:00+00:00",
-        "updated_at": "2026-06-01T09:30:00+00:00",
-        "cancelled_at": None,
-        "cancellation_reason": None,
-        "cancellation_reason_comments": None,
-    }
+    return subscription_json(
+        sub_id, customer_id, address_id, email, COFFEE_CLUB, "2026-12-01", "2026-06-01T09:30:00+00:00"
+    )
 
 
 def _acme_subscriptions() -> dict[str, Json]:
@@ -160,12 +150,27 @@ def _acme_subscriptions() -> dict[str, Json]:
     return {"sub_501": alice, "sub_502": carol}
 
 
-def seed_shops() -> dict[str, ShopData]:
-    """Build the demo shops anew; nothing is shared between calls."""
+def _acme() -> ShopData:
+    return ShopData(
+        orders={spec.id: order_json(spec) for spec in ACME_ORDERS}, subscriptions=_acme_subscriptions()
+    )
+
+
+def _globex() -> ShopData:
+    return ShopData(orders={spec.id: order_json(spec) for spec in GLOBEX_ORDERS})
+
+
+DEMO_SHOPS: dict[str, Callable[[], ShopData]] = {"acme": _acme, "globex": _globex}
+"""The shops with hand-written demo data; every other shop gets `generic_shop`."""
+
+
+def seed_shops(
+    shops: Iterable[str], order_names: Mapping[str, tuple[str, str]] | None = None
+) -> dict[str, ShopData]:
+    """Build each shop's records anew; nothing is shared between calls. A generic shop names its
+    orders as `order_names` says (prefix, suffix; "#9001" by default)."""
+    names = order_names or {}
     return {
-        "acme": ShopData(
-            orders={spec.id: order_json(spec) for spec in ACME_ORDERS},
-            subscriptions=_acme_subscriptions(),
-        ),
-        "globex": ShopData(orders={spec.id: order_json(spec) for spec in GLOBEX_ORDERS}),
+        shop: DEMO_SHOPS[shop]() if shop in DEMO_SHOPS else generic_shop(shop, names.get(shop, ("#", "")))
+        for shop in shops
     }

@@ -1,16 +1,26 @@
-"""JSON builders for the commerce store: Shopify Admin REST 2024-10 orders and fulfillments.
+"""JSON builders for the commerce store: Shopify Admin REST 2024-10 orders and fulfillments,
+Recharge 2021-11 subscriptions, and `ShopData`, the records one shop holds.
 
 Pure functions from small frozen specs to the wire shape (see the Shopify fixtures under
-shared/data/api-shapes), so the demo data in `seed` reads as values, not as JSON.
+shared/data/api-shapes), so the seed data in `seed` and `generic` reads as values, not as JSON.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 Json = dict[str, Any]
+
+
+@dataclass
+class ShopData:
+    """One shop's records: orders by numeric id, subscriptions by id, cancellations in order."""
+
+    orders: dict[int, Json] = field(default_factory=dict)
+    subscriptions: dict[str, Json] = field(default_factory=dict)
+    cancellations: list[Json] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -136,10 +146,13 @@ class OrderSpec:
     items: tuple[Item, ...]
     shipping: str
     shipment: Shipment | None = None
+    name_format: tuple[str, str] = ("#", "")
+    """The shop's order names around the number: prefix, suffix ("#1001" by default)."""
 
 
 def order_json(spec: OrderSpec) -> Json:
-    name = f"#{spec.number}"
+    prefix, suffix = spec.name_format
+    name = f"{prefix}{spec.number}{suffix}"
     fulfilled = spec.shipment is not None
     items = [_line_item_json(item, fulfilled) for item in spec.items]
     subtotal = sum((Decimal(i.price) * i.quantity for i in spec.items), Decimal(0))
@@ -182,4 +195,42 @@ def order_json(spec: OrderSpec) -> Json:
         "billing_address": _address_json(spec.customer, spec.address),
         "fulfillments": fulfillments,
         "refunds": [],
+    }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a subscription delivers, monthly: product, variant, SKU and price."""
+
+    product_title: str
+    variant_title: str
+    sku: str
+    price: str
+
+
+def subscription_json(
+    sub_id: str, customer_id: int, address_id: int, email: str, plan: Plan, next_charge: str, created_at: str
+) -> Json:
+    """An active monthly Recharge subscription."""
+    return {
+        "id": sub_id,
+        "customer_id": customer_id,
+        "email": email,
+        "address_id": address_id,
+        "status": "active",
+        "product_title": plan.product_title,
+        "variant_title": plan.variant_title,
+        "sku": plan.sku,
+        "price": plan.price,
+        "quantity": 1,
+        "order_interval_frequency": 1,
+        "order_interval_unit": "month",
+        "charge_interval_frequency": 1,
+        "order_day_of_month": None,
+        "next_charge_scheduled_at": next_charge,
+        "created_at": created_at,
+        "updated_at": created_at,
+        "cancelled_at": None,
+        "cancellation_reason": None,
+        "cancellation_reason_comments": None,
     }

@@ -12,8 +12,7 @@ from typing import Annotated, Literal, get_args
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from sandbox.commerce.access import NOT_FOUND, authorised_shop
-from sandbox.commerce.seed import ShopData
-from sandbox.commerce.shapes import Json
+from sandbox.commerce.shapes import Json, ShopData
 
 API_VERSION = "2024-10"
 PREFIX = f"/shops/{{shop}}/admin/api/{API_VERSION}"

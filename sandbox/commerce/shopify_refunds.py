@@ -30,8 +30,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox.commerce import idempotency
 from sandbox.commerce.recharge import now_text
-from sandbox.commerce.seed import ShopData
-from sandbox.commerce.shapes import Json
+from sandbox.commerce.shapes import Json, ShopData
 from sandbox.commerce.shopify import PREFIX, Shop, order_in
 
 SALE_ID_OFFSET = 20_000_000_000

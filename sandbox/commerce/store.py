@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sandbox.commerce.seed import ShopData, seed_shops
-from sandbox.commerce.shapes import Json
+from sandbox.commerce.seed import seed_shops
+from sandbox.commerce.shapes import Json, ShopData
 
 Mode = Literal["normal", "slow", "flaky", "down"]
 System = Literal["shopify", "recharge"]
@@ -45,16 +45,22 @@ class CommerceStore:
     """Everything one app knows; handlers reach it as `request.app.state.store`."""
 
     tokens: Mapping[str, Mapping[System, str]]
+    """Every shop the store has -> its token per API; the shops are seeded from these names."""
     clock: Clock
-    shops: dict[str, ShopData] = field(default_factory=seed_shops)
+    order_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Each shop's order names (prefix, suffix), from its brand file."""
+    shops: dict[str, ShopData] = field(init=False)
     mode: ModeSettings = field(default_factory=ModeSettings)
     requests: list[dict[str, Any]] = field(default_factory=list)
     replies: dict[tuple[str, str], StoredReply] = field(default_factory=dict)
     calls_since_mode_change: int = 0
 
+    def __post_init__(self) -> None:
+        self.shops = seed_shops(self.tokens, self.order_names)
+
     def reset(self) -> None:
         """Reseed the shops and forget mode, recorded requests and idempotent replies."""
-        self.shops = seed_shops()
+        self.shops = seed_shops(self.tokens, self.order_names)
         self.set_mode(ModeSettings())
         self.requests.clear()
         self.replies.clear()

@@ -6,13 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.utils.apiproc import ROOT, free_port
+from tests.utils.apiproc import ROOT, free_port, is_healthy, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -30,15 +28,6 @@ def is_running(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_until(check, deadline_s: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
-
-
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_that_stopping_the_service_stops_the_sandbox_it_started(tmp_path: Path, stop: signal.Signals) -> None:
     port = free_port()
@@ -50,7 +39,9 @@ def test_that_stopping_the_service_stops_the_sandbox_it_started(tmp_path: Path, 
     )
     started: list[int] = []
     try:
-        assert wait_until(lambda: _healthy(port), 30), (tmp_path / "serve.log").read_text()
+        assert wait_until(lambda: is_healthy(f"http://127.0.0.1:{port}"), 30), (
+            tmp_path / "serve.log"
+        ).read_text()
         started = children(serve.pid)
         assert len(started) == 1  # the sandbox
         serve.send_signal(stop)
@@ -61,10 +52,3 @@ def test_that_stopping_the_service_stops_the_sandbox_it_started(tmp_path: Path, 
             if is_running(pid):
                 os.kill(pid, signal.SIGKILL)
         log.close()
-
-
-def _healthy(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False

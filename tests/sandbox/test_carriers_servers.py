@@ -22,6 +22,8 @@ from sandbox.carriers.aggregator import tracker_id
 from sandbox.serve import ServerThread
 
 UPS_1001 = "1Z999AA10123456784"
+UPS_9001 = "1Z999AA10290019002"
+"""Order #9001 of every shop without hand-written demo data (`sandbox.commerce.generic`)."""
 USPS_1003 = "9400111899223854165703"
 ROYAL_MAIL_2001 = "RB123456785GB"
 FEDEX_NUMBER = "986578788855"
@@ -482,7 +484,11 @@ def test_that_reset_forgets_plants_and_modes(http: Callable[[str], httpx.Client]
     ups.post("/_admin/mode", json={"mode": "down"})
     assert ups.post("/_admin/reset").json() == {"reset": True}
     state = ups.get("/_admin/state").json()
-    assert (sorted(state["shipments"]), state["mode"]["mode"], state["tokens"]) == ([UPS_1001], "normal", 0)
+    assert (sorted(state["shipments"]), state["mode"]["mode"], state["tokens"]) == (
+        [UPS_1001, UPS_9001],
+        "normal",
+        0,
+    )
 
 
 @pytest.mark.parametrize(

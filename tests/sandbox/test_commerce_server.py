@@ -21,8 +21,9 @@ import httpx
 import pytest
 
 from sandbox.__main__ import parse_args
+from sandbox.accounts import commerce_tokens
 from sandbox.commerce.seed import ROYAL_MAIL_TRACKING_NUMBER, UPS_TRACKING_NUMBER, USPS_TRACKING_NUMBER
-from sandbox.commerce_server import DEV_TOKENS, create_app
+from sandbox.commerce_server import create_app
 from sandbox.registry import read_sandbox_file, write_sandbox_file
 from sandbox.serve import ServerThread
 
@@ -40,11 +41,15 @@ ORDER_1001_ID = 4100000001001
 
 
 def shopify(shop: str = "acme") -> dict[str, str]:
-    return {"X-Shopify-Access-Token": DEV_TOKENS[shop]["shopify"]}
+    return {"X-Shopify-Access-Token": commerce_tokens(shop)["shopify"]}
 
 
 def recharge(shop: str = "acme", **extra: str) -> dict[str, str]:
-    return {"X-Recharge-Access-Token": DEV_TOKENS[shop]["recharge"], "X-Recharge-Version": "2021-11", **extra}
+    return {
+        "X-Recharge-Access-Token": commerce_tokens(shop)["recharge"],
+        "X-Recharge-Version": "2021-11",
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")

@@ -227,12 +227,13 @@ def test_that_a_planted_carrier_event_reads_no_other_customers_order_and_writes_
     ]
     assert foreign == [f"Error: order {order_number} was not found"]
     assert_read_only(sandbox)
-    # Acme's shop is searched by name only (never another shop, never an order by id). For 1003 the
+    # Acme's shop is searched by the order's name ("#1003", the brand's format) only (never another
+    # shop, never an order by id). For 1003 the
     # store does answer that search with carol's order; `find_order` drops it on the owner check, so
     # none of it reaches the model or the reply (asserted below).
     searched = [r for r in commerce_requests(sandbox) if order_number in json.dumps(r)]
     assert [(r["path"], r["query"]["name"]) for r in searched] == [
-        ("/shops/acme/admin/api/2024-10/orders.json", order_number)
+        ("/shops/acme/admin/api/2024-10/orders.json", f"#{order_number}")
     ]
     assert out["reply"].strip()
     leaked = [v for v in foreign_data if v in out["reply"] or v in everything_the_model_read(sandbox)]

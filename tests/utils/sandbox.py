@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 import httpx
 
+from sandbox.accounts import carrier_accounts
+from sandbox.brands import SandboxBrand, demo_brands
 from sandbox.carriers import CARRIER_APPS
+from sandbox.carriers.aggregator import create_app as create_aggregator
+from sandbox.commerce_server import create_app as create_commerce
+from sandbox.model_server import create_app as create_model
 from sandbox.serve import ServerThread
 
 
@@ -36,9 +41,32 @@ class Sandbox:
     def model_requests(self) -> list[dict]:
         return self.admin("model", "GET", "requests").json()["requests"]
 
+    def env(self) -> dict[str, str]:
+        """The settings that point the service at these servers, in dev (sandbox credentials)."""
+        return {
+            "SUPPORT_MODEL_BASE_URL": f"{self.model}/v1",
+            "SUPPORT_COMMERCE_URL": self.commerce,
+            **{f"SUPPORT_CARRIER_{name.upper()}_URL": url for name, url in self.carriers.items()},
+            "SUPPORT_AGGREGATOR_URL": self.aggregator,
+            "SUPPORT_MODEL_MAX_RETRIES": "0",
+            "SUPPORT_ENV": "dev",
+        }
+
 
 @contextmanager
-def carrier_servers() -> Iterator[dict[str, str]]:
-    """Every sandbox carrier on its own loopback port: name -> base URL."""
+def sandbox_servers(brands: Sequence[SandboxBrand] | None = None) -> Iterator[Sandbox]:
+    """Every sandbox server on its own loopback port, for `brands` (default: the repository's)."""
+    brands = demo_brands() if brands is None else brands
     with ExitStack() as stack:
-        yield {name: stack.enter_context(ServerThread(create())).url for name, create in CARRIER_APPS.items()}
+
+        def serve(app: object) -> str:
+            return stack.enter_context(ServerThread(app)).url
+
+        yield Sandbox(
+            model=serve(create_model()),
+            commerce=serve(create_commerce(brands=brands)),
+            carriers={
+                name: serve(create(carrier_accounts(name, brands))) for name, create in CARRIER_APPS.items()
+            },
+            aggregator=serve(create_aggregator(carrier_accounts("aggregator", brands))),
+        )

@@ -12,6 +12,8 @@ class AddressTerms(TypedDict):
 
     order_id: str
     order_number: str
+    order_name: NotRequired[str | None]
+    """The store's name of the order ("#1002"); absent in terms recorded before it was kept."""
     address: dict[str, str]
     turn: int
 

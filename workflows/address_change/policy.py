@@ -57,9 +57,14 @@ WHY: Mapping[FulfilmentRule, str] = {
 }
 
 
+def shown(order: Mapping[str, Any]) -> str:
+    """The order as the store names it ("#1002"; a term recorded before names were kept: "#" + number)."""
+    return str(order.get("order_name") or f"#{order['order_number']}")
+
+
 def confirm_text(asked: Mapping[str, Any]) -> str:
     return (
-        f"Please confirm: shall I change the shipping address of order #{asked['order_number']} to "
+        f"Please confirm: shall I change the shipping address of order {shown(asked)} to "
         f"{one_line(asked['address'])}? Reply yes to change it."
     )
 
@@ -122,9 +127,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
 
     def written(self, result: ToolMessage, facts: AddressFacts, turn: int, ctx: BrandContext) -> Outcome:
         order = result.artifact["order"]
-        reply = (
-            f"Done: order #{order['order_number']} will now ship to {one_line(order['shipping_address'])}."
-        )
+        reply = f"Done: order {shown(order)} will now ship to {one_line(order['shipping_address'])}."
         changed = {
             "order": order,
             "changed": {**(facts.get("confirmed") or {})},
@@ -167,7 +170,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
         if facts.get("kept") == turn and asked and order:
             return Outcome(
                 "resolved",
-                f"All right, I have not changed anything: order #{asked['order_number']} still ships to "
+                f"All right, I have not changed anything: order {shown(asked)} still ships to "
                 f"{one_line(order['shipping_address'])}.",
                 facts={"asked": None},
             )
@@ -183,7 +186,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
         rule = fulfilment_refusal(order)
         if rule is not None:
             reply = (
-                f"Order #{order['order_number']} cannot get a new address any more: {WHY[rule]}. "
+                f"Order {shown(order)} cannot get a new address any more: {WHY[rule]}. "
                 "I have passed this to a colleague, who can check with the carrier and will reply here."
             )
             return Outcome("handed_off", reply, rule, facts={"order": None, "asked": None, "confirmed": None})
@@ -192,7 +195,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
         if proposal:
             return self._ask(order, proposal, turn, fresh)
         reply = (
-            f"Order #{order['order_number']} has not shipped yet, so I can still change where it goes. "
+            f"Order {shown(order)} has not shipped yet, so I can still change where it goes. "
             f"It is set to ship to {one_line(order['shipping_address'])}. {ASK_ADDRESS}"
         )
         return Outcome("waiting", reply, facts=fresh)
@@ -209,6 +212,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
         asked = {
             "order_id": order["order_id"],
             "order_number": order["order_number"],
+            "order_name": order.get("order_name"),
             "address": _with_country(proposal, order),
             "turn": turn,
         }
