@@ -44,6 +44,11 @@ def invoices_client(invoices_settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
+def test_that_the_registry_with_it_passes_the_drift_check() -> None:
+    assert WITH_INVOICES.problems() == []  # step 3 of the guide: its examples route to it
+    assert WITH_INVOICES.label_of("get_invoice") == "invoices" != REGISTRY.label_of("get_invoice")
+
+
 def test_that_a_registered_workflow_answers_its_asks_over_http(invoices_client: TestClient) -> None:
     out = say(invoices_client, new_conversation(), "can I get the invoice for order 1001?")
     assert [i["name"] for i in out["intents"]] == ["invoices"]
