@@ -18,7 +18,7 @@ Segment = Literal["ai_only", "ai_and_human", "human_only", "ai_closed_no_reply",
 SEGMENTS: tuple[Segment, ...] = ("ai_only", "ai_and_human", "human_only", "ai_closed_no_reply", "nobody")
 
 ConversationEvent = Literal[
-    "customer_message", "ai_reply", "ai_closed_no_reply", "human_reply", "closed", "reopened"
+    "customer_message", "ai_reply", "ai_closed_no_reply", "human_reply", "closed", "reopened", "handed_back"
 ]
 EVENT_PARTICIPATION: Mapping[ConversationEvent, Participation] = {
     "customer_message": {},
@@ -27,6 +27,7 @@ EVENT_PARTICIPATION: Mapping[ConversationEvent, Participation] = {
     "human_reply": {"human_replied": True},
     "closed": {"closed": True},
     "reopened": {},
+    "handed_back": {},  # a person hands the conversation back to the AI: not a reply of theirs
 }
 """What each event adds to the conversation's participation (flags only ever grow)."""
 
@@ -56,14 +57,18 @@ def segment_of(p: Participation) -> Segment:
     return "nobody"
 
 
-def turn_events(reply: str | None, handoff_reason: str | None) -> list[ConversationEvent]:
+def turn_events(
+    reply: str | None, handoff_reason: str | None, *, silenced: bool = False
+) -> list[ConversationEvent]:
     """The events one turn adds: the customer's message, then the AI's reply or its silent close.
 
     `reply is None` is the AI closing without a reply (`compose` decided there was nothing to
-    answer). The guard's apology after a crash is not an answer: it adds no AI participation.
+    answer), unless `silenced`: a person owns or is awaited on the conversation, and the AI's
+    silence is theirs to end, not a close. The guard's apology after a crash is not an answer: it
+    adds no AI participation.
     """
     events: list[ConversationEvent] = ["customer_message"]
-    if handoff_reason == GUARD_HANDOFF:
+    if handoff_reason == GUARD_HANDOFF or (silenced and reply is None):
         return events
     if reply:
         events.append("ai_reply")

@@ -147,6 +147,9 @@ class BrandConfig(_Strict):
     billing_mode: BillingMode = "strict"
     """`strict`: only `ai_only` is billed. `assisted`: `ai_and_human` too, at `assisted_share` of the price."""
     assisted_share: float = Field(default=0.5, ge=0, le=1)
+    while_awaiting_human: Literal["run_workflows", "acknowledge_only"] = "run_workflows"
+    """While a person is awaited: `run_workflows` runs the customer's other enabled asks (the partial
+    handoff goes on); `acknowledge_only` only acknowledges, whatever is asked."""
     inactivity_window_hours: float = Field(default=72, gt=0, le=24 * 366)
     """An open conversation quiet this long is billed as it stands."""
 

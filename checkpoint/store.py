@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from checkpoint.db import Database
+from checkpoint.owners import SCHEMA as OWNERS_SCHEMA
+from checkpoint.owners import OwnerStore
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS conversation_messages (
@@ -54,9 +56,11 @@ def _sha(text: str) -> str:
 class ConversationStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.owners = OwnerStore(db)
+        """Who owns each conversation (`checkpoint/owners.py`)."""
 
     async def setup(self) -> None:
-        for statement in SCHEMA:
+        for statement in (*SCHEMA, *OWNERS_SCHEMA):
             await self.db.execute(statement)
 
     async def _append(

@@ -30,8 +30,8 @@ def build_graph(registry: Registry = REGISTRY) -> StateGraph:
     """The uncompiled main graph, with one subgraph node per workflow of `registry`."""
     workflows = registry.graphs()
 
-    async def route_asks(state: TurnState) -> dict[str, Any]:
-        return await route(state, registry)
+    async def route_asks(state: TurnState, runtime: Runtime[BrandContext]) -> dict[str, Any]:
+        return await route(state, registry, runtime.context)
 
     def dispatch_asks(state: TurnState, runtime: Runtime[BrandContext]) -> list[Send] | str:
         return dispatch(state, runtime, registry)

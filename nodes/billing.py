@@ -14,5 +14,6 @@ from state.schema import TurnState
 
 async def billing(state: TurnState) -> dict[str, Any]:
     handoff = state.get("handoff") or {}
-    events = turn_events(state.get("reply"), handoff.get("reason"))
+    silenced = state.get("owner") in ("awaiting_human", "human")  # no reply is a person's to give
+    events = turn_events(state.get("reply"), handoff.get("reason"), silenced=silenced)
     return {"participation": participation_of(events)}

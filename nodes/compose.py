@@ -1,7 +1,9 @@
 """`compose`: one reply covering every ask, in the customer's order; hand off only the unsolved part.
 
 When `route` found nothing to answer (`routing.silence.nothing_to_answer`), no reply at all: the
-AI closes the conversation silently and `billing` records `ai_closed_no_reply`.
+AI closes the conversation silently and `billing` records `ai_closed_no_reply`. While a person is
+awaited (`owner` `awaiting_human`), a message that only waits for them gets `ACKNOWLEDGE` when the
+service says it is due, else no reply, which is not the AI closing anything.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from state.schema import Handoff, TurnState, WorkflowRun
 CLARIFY = (
     "Thanks for your message. Could you tell me what you need help with: an order, a subscription, a return?"
 )
+ACKNOWLEDGE = "Thanks for your message. A colleague has your conversation and will reply here."
+"""What a customer waiting for a person hears (once after the handoff, then at most once an hour)."""
 
 
 def _run_for(intent: Intent, runs: dict[str, WorkflowRun], turn: int) -> WorkflowRun | None:
@@ -49,11 +53,17 @@ def plan_reply(intents: list[Intent], runs: dict[str, WorkflowRun], turn: int) -
 
 async def compose(state: TurnState) -> dict[str, Any]:
     runs = state.get("runs", {})
+    if not state.get("intents") and state.get("owner") == "awaiting_human":
+        # the message only waits for the person: acknowledged now and then, never the AI's question
+        return _said(state, ACKNOWLEDGE if state.get("acknowledge") else None, None)
     if not state.get("intents") and nothing_to_answer(state["clean_text"], list(runs.values())):
         return {"reply": None, "handoff": None}  # the AI closes without a reply (`billing` records it)
     reply, handoff = plan_reply(state.get("intents", []), runs, state["turn"])
-    return {
-        "reply": reply,
-        "handoff": handoff,
-        "messages": [AIMessage(content=reply, name="ai", id=f"out:{state['message_id']}")],
-    }
+    return _said(state, reply, handoff)
+
+
+def _said(state: TurnState, reply: str | None, handoff: Handoff | None) -> dict[str, Any]:
+    said: dict[str, Any] = {"reply": reply, "handoff": handoff}
+    if reply is not None:
+        said["messages"] = [AIMessage(content=reply, name="ai", id=f"out:{state['message_id']}")]
+    return said

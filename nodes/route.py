@@ -55,10 +55,37 @@ def routed_asks_model(registry: Registry) -> type[BaseModel]:
     )
 
 
-async def route(state: TurnState, registry: Registry = REGISTRY) -> dict[str, Any]:
-    """The turn's asks: the classifier's, the model's where it is unsure, and the waiting workflows'."""
+async def route(
+    state: TurnState, registry: Registry = REGISTRY, ctx: BrandContext | None = None
+) -> dict[str, Any]:
+    """The turn's asks: the classifier's, the model's where it is unsure, and the waiting workflows';
+    while a person is awaited, only the asks that do not wait for that person (`while_awaiting`)."""
     if nothing_to_answer(state["clean_text"], list(state.get("runs", {}).values())):
         return {"intents": []}  # `compose` closes without a reply; waiting workflows stay waiting
+    intents = await _asks(state, registry)
+    if state.get("owner") == "awaiting_human":
+        intents = while_awaiting(intents, state.get("awaiting", []), ctx, registry)
+    return {"intents": intents}
+
+
+def while_awaiting(
+    intents: list[Intent], awaiting: Sequence[str], ctx: BrandContext | None, registry: Registry = REGISTRY
+) -> list[Intent]:
+    """The asks that run while a person is awaited: enabled workflows' asks not already handed off.
+
+    A request for a person, an ask no workflow takes and an ask already awaiting the person wait
+    with it (`compose` acknowledges them); a brand set to `acknowledge_only` runs nothing."""
+    if ctx is None or ctx.brand.while_awaiting_human == "acknowledge_only":
+        return []
+    enabled = set(ctx.brand.workflows)
+    return [
+        i
+        for i in intents
+        if i["name"] in enabled and i["name"] != registry.handoff and i["name"] not in awaiting
+    ]
+
+
+async def _asks(state: TurnState, registry: Registry) -> list[Intent]:
     reading = read_message(state["clean_text"], registry.router)
     waiting = waiting_workflows(state.get("runs", {}), registry)
     intents = reading.intents
@@ -66,7 +93,7 @@ async def route(state: TurnState, registry: Registry = REGISTRY) -> dict[str, An
         labels = await ask_model(reading.text, registry)
         if labels is not None:
             intents = with_model_labels(reading, labels, registry)
-    return {"intents": continue_waiting(reading, intents, waiting)}
+    return continue_waiting(reading, intents, waiting)
 
 
 def waiting_workflows(runs: Mapping[str, WorkflowRun], registry: Registry = REGISTRY) -> list[str]:

@@ -25,11 +25,14 @@ from brands import BrandConfig
 from checkpoint.store import TurnStart
 from service.core import Service
 from service.once import Keyed, answer_once
+from service.ownership import EVENT_HAPPENING, load_owner, moved, void_confirmations
 from service.results import EventResponse, EventType
+from state.ownership import Owner, next_owner
 from tools.sanitiser import clean
 
 EVENT_KIND: dict[EventType, ConversationEvent] = {
     "human_reply": "human_reply",
+    "handed_back": "handed_back",
     "closed": "closed",
     "reopened": "reopened",
     "ai_closed_without_reply": "ai_closed_no_reply",
@@ -77,7 +80,15 @@ class EventOnThread(Keyed[EventResponse]):
         kind = EVENT_KIND[event.type]
         text = clean(event.text, source="helpdesk").text if event.text is not None else None
         config = {"configurable": {"thread_id": thread}}
-        await svc.graph.aupdate_state(config, _update(kind, event.event_id, text), as_node="billing")
+        update = _update(kind, event.event_id, text)
+        if event.type in ("human_reply", "handed_back"):  # a person spoke: no earlier AI ask stands
+            runs = (await svc.graph.aget_state(config)).values.get("runs", {})
+            update["runs"] = void_confirmations(runs)
+        await svc.graph.aupdate_state(config, update, as_node="billing")
+        now = svc.clock()
+        row = await load_owner(svc, self.brand.brand_id, self.conversation_id, thread, now)
+        owner = next_owner(Owner(row.status, row.reopens_to), EVENT_HAPPENING[event.type])  # type: ignore[arg-type]
+        await svc.persistence.store.owners.put(moved(row, owner, now))
         if kind == "human_reply":
             await svc.persistence.store.add_message(
                 thread, self.brand.brand_id, "human", f"event:{event.event_id}", text or "", event.text
@@ -90,6 +101,7 @@ class EventOnThread(Keyed[EventResponse]):
             event_id=event.event_id,
             type=event.type,
             segment=segment_of(state.get("participation", {})),
+            status=owner.status,
         )
 
     async def finish(self, answer: EventResponse) -> None:

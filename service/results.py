@@ -11,9 +11,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 from accounting.segments import Segment
+from state.ownership import Status
 from state.schema import Author, RunStatus
 
-EventType = Literal["human_reply", "closed", "reopened", "ai_closed_without_reply"]
+EventType = Literal["human_reply", "handed_back", "closed", "reopened", "ai_closed_without_reply"]
 
 
 class IntentOut(BaseModel):
@@ -39,6 +40,9 @@ class TurnResponse(BaseModel):
     workflows: list[WorkflowOut]
     handoff: HandoffOut | None
     segment: Segment
+    status: Status | None = None
+    """Who owns the conversation after this turn (`ai`, `awaiting_human`, `human`, `closed`); absent
+    only in a replay of a response stored before conversations had an owner."""
 
 
 class MessageOut(BaseModel):
@@ -60,3 +64,5 @@ class EventResponse(BaseModel):
     event_id: str
     type: EventType
     segment: Segment
+    status: Status | None = None
+    """Who owns the conversation after this event."""

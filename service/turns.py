@@ -19,9 +19,12 @@ from accounting.segments import GUARD_HANDOFF, segment_of, turn_events
 from brands import BrandConfig
 from brands.context import BrandContext
 from checkpoint.store import TurnStart
+from nodes.compose import ACKNOWLEDGE
 from service.core import Service
 from service.once import Keyed, answer_once
+from service.ownership import acknowledgement_due, handed_off, iso, load_owner, moved
 from service.results import HandoffOut, IntentOut, TurnResponse, WorkflowOut
+from state.ownership import Owner, next_owner
 from state.schema import Participation, WorkflowRun
 from tools import metrics
 from tools.sanitiser import clean
@@ -61,12 +64,12 @@ def to_response(conversation_id: str, message_id: str, out: Mapping[str, Any]) -
 
 
 async def _guarded_run(
-    svc: Service, ctx: BrandContext, thread: str, message: Inbound
+    svc: Service, ctx: BrandContext, thread: str, message: Inbound, owner: Mapping[str, Any]
 ) -> tuple[TurnResponse, str]:
     config = {"configurable": {"thread_id": thread}}
     try:
         out = await svc.graph.ainvoke(
-            {"message_id": message.message_id, "inbound_text": message.text},
+            {"message_id": message.message_id, "inbound_text": message.text, **owner},
             config=config,
             context=ctx,
             durability="exit",
@@ -105,6 +108,42 @@ class Turn(Keyed[TurnResponse]):
         )
 
     async def run(self) -> TurnResponse:
+        now = self.svc.clock()
+        row = await load_owner(self.svc, self.brand.brand_id, self.conversation_id, self.thread, now)
+        owner = next_owner(Owner(row.status, row.reopens_to), "customer_message")  # type: ignore[arg-type]
+        if owner.person:  # a person owns the conversation: stored, and nothing else happens
+            response = await self._silent(owner)
+            await self.svc.persistence.store.owners.put(moved(row, owner, now, last_customer_at=iso(now)))
+            return response
+        ack_due = owner.status == "awaiting_human" and acknowledgement_due(row, now)
+        given = {"owner": owner.status, "awaiting": list(row.unresolved), "acknowledge": ack_due}
+        response = await self._answered(given)
+        after = moved(row, owner, now, last_customer_at=iso(now))
+        if response.handoff is not None:
+            owner = next_owner(owner, "handoff")
+            after = handed_off(after, owner, now, response.handoff.reason, response.handoff.unresolved)
+        elif response.reply == ACKNOWLEDGE:
+            after = moved(after, owner, now, acknowledged_at=iso(now))
+        await self.svc.persistence.store.owners.put(after)
+        response.status = owner.status
+        return response
+
+    async def _silent(self, owner: Owner) -> TurnResponse:
+        """The answer while a person owns the conversation: no model, no tool, no reply."""
+        self.clean_text = clean(self.message.text, source="customer").text
+        state = await self.svc.graph.aget_state({"configurable": {"thread_id": self.thread}})
+        return TurnResponse(
+            conversation_id=self.conversation_id,
+            message_id=self.message.message_id,
+            reply=None,
+            intents=[],
+            workflows=[],
+            handoff=None,
+            segment=segment_of(state.values.get("participation", Participation())),
+            status=owner.status,
+        )
+
+    async def _answered(self, owner: Mapping[str, Any]) -> TurnResponse:
         ctx = BrandContext(
             brand_id=self.brand.brand_id,
             customer_id=self.message.customer_id,
@@ -114,7 +153,7 @@ class Turn(Keyed[TurnResponse]):
             costs=self.svc.costs,
         )
         started = time.perf_counter()
-        response, self.clean_text = await _guarded_run(self.svc, ctx, self.thread, self.message)
+        response, self.clean_text = await _guarded_run(self.svc, ctx, self.thread, self.message, owner)
         metrics.observe_turn(
             self.brand.brand_id, time.perf_counter() - started, getattr(response.handoff, "reason", None)
         )
@@ -131,7 +170,9 @@ class Turn(Keyed[TurnResponse]):
 
         Keyed by message id, so the replay after a crash between storing and recording heals it."""
         reason = answer.handoff.reason if answer.handoff else None
-        events = [(f"turn:{answer.message_id}:{kind}", kind) for kind in turn_events(answer.reply, reason)]
+        silenced = answer.status in ("awaiting_human", "human")
+        kinds = turn_events(answer.reply, reason, silenced=silenced)
+        events = [(f"turn:{answer.message_id}:{kind}", kind) for kind in kinds]
         await record(self.svc.ledger, self.brand, self.thread, self.conversation_id, events, self.svc.clock())
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
 from routing.reading import Intent
+from state.ownership import Status
 from state.tool_calls import trim_keeping_pairs
 
 Author = Literal["customer", "ai", "human"]
@@ -92,10 +93,16 @@ def merge_participation(left: Participation, right: Participation) -> Participat
 
 
 class TurnInput(TypedDict):
-    """What one turn receives: the inbound customer message as sent."""
+    """What one turn receives: the inbound customer message as sent, and who owns the conversation
+    (the service sets these from the stored owner; a run without them is the AI's)."""
 
     message_id: str
     inbound_text: str
+    owner: NotRequired[Status]
+    awaiting: NotRequired[list[str]]
+    """The asks handed off and still awaiting a person (while `owner` is `awaiting_human`)."""
+    acknowledge: NotRequired[bool]
+    """Whether a message that only waits for the person gets the acknowledgement this time."""
 
 
 class TurnState(TypedDict, total=False):
@@ -105,6 +112,9 @@ class TurnState(TypedDict, total=False):
     message_id: str
     inbound_text: str
     """The inbound text as received, kept for audit; no model reads it."""
+    owner: Status
+    awaiting: list[str]
+    acknowledge: bool
     clean_text: str
     """The inbound text after the sanitiser: the only form a model reads."""
     sanitation: Sanitation

@@ -27,6 +27,7 @@ def test_that_a_human_reply_joins_the_messages_as_human_and_turns_ai_only_into_a
         "event_id": "e1",
         "type": "human_reply",
         "segment": "ai_and_human",
+        "status": "human",
     }
     convo = conversation_of(client, conversation)
     assert [(m["author"], m["text"]) for m in convo["messages"]][1:] == [
@@ -34,7 +35,8 @@ def test_that_a_human_reply_joins_the_messages_as_human_and_turns_ai_only_into_a
         ("human", "Hi, Sam here: it arrives Friday."),
     ]
     assert convo["segment"] == "ai_and_human"
-    assert say(client, conversation, "where is my order 1002?")["segment"] == "ai_and_human"  # turn 2 too
+    later = say(client, conversation, "where is my order 1002?")  # the person has it: the AI is silent
+    assert (later["segment"], later["reply"], later["status"]) == ("ai_and_human", None, "human")
 
 
 def test_that_an_event_on_a_conversation_the_ai_never_saw_creates_it(

@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from nodes.compose import ACKNOWLEDGE
 from state.schema import new_run
 from state.tool_calls import dangling_calls
-from tests.utils.conversations import ACME, new_conversation, say
+from tests.utils.conversations import ACME, event, new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tools.errors import error_code
 from workflows.kit.subgraph import MODEL_DOWN_REPLY
@@ -31,8 +32,11 @@ def test_that_a_store_outage_hands_off_only_that_intent_and_saves_no_dangling_ca
         "upstream_error",
     )
     sandbox.admin("commerce", "POST", "mode", {"mode": "normal"})
-    again = say(client, conversation, "where is my order 1001?")
-    assert again["workflows"] == [{"name": "order_status", "status": "resolved"}]
+    again = say(client, conversation, "where is my order 1001?")  # a person has that ask now
+    assert (again["workflows"], again["reply"], again["status"]) == ([], ACKNOWLEDGE, "awaiting_human")
+    event(client, conversation, "handed_back")  # the person gives it back: the AI answers it again
+    back = say(client, conversation, "where is my order 1001?")
+    assert back["workflows"] == [{"name": "order_status", "status": "resolved"}]
 
 
 def _state(client: TestClient, conversation: str) -> dict:
@@ -89,6 +93,7 @@ def test_that_a_model_outage_hands_off_the_intent_keeps_the_message_and_the_next
     assert out["handoff"] == {"reason": "model_unavailable", "unresolved": ["order_status"]}
     assert out["reply"] == MODEL_DOWN_REPLY
     sandbox.admin("model", "POST", "mode", {"mode": "normal"})
+    event(client, conversation, "handed_back")  # the colleague gives the ask back to the AI
     again = say(client, conversation, "where is my order 1001?")
     assert again["workflows"] == [{"name": "order_status", "status": "resolved"}]
     texts = [
