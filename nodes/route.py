@@ -41,7 +41,8 @@ from workflows.registry import REGISTRY, Registry
 
 log = logging.getLogger(__name__)
 
-HandoffReason = Literal["customer_asked", "not_enabled", "not_automated"]
+RoutingReason = Literal["customer_asked", "not_enabled", "not_automated"]
+"""The router's own reasons (a subset of `state.schema.HandoffReason`)."""
 
 
 @cache
@@ -178,7 +179,7 @@ def continue_waiting(reading: Reading, intents: list[Intent], waiting: Sequence[
 
 def workflow_for(
     label: str, enabled: Collection[str], registry: Registry = REGISTRY
-) -> tuple[str, HandoffReason | None]:
+) -> tuple[str, RoutingReason | None]:
     """The workflow an ask runs in for a brand, and why it is handed off when it is."""
     if label == registry.handoff:
         return registry.handoff, "customer_asked"
@@ -189,7 +190,7 @@ def workflow_for(
     return label, None
 
 
-def handoff_reason(reasons: Collection[HandoffReason]) -> HandoffReason:
+def handoff_reason(reasons: Collection[RoutingReason]) -> RoutingReason:
     """One reason for a handoff run carrying several asks: the customer's wish only if it is the sole one."""
     for reason in ("not_enabled", "not_automated"):
         if reason in reasons:
@@ -209,7 +210,7 @@ def dispatch(
     human = HumanMessage(content=state["clean_text"], name="customer")
     sends: list[Send] = []
     unrouted: list[Intent] = []
-    reasons: set[HandoffReason] = set()
+    reasons: set[RoutingReason] = set()
     for intent in intents:
         name, reason = workflow_for(intent["name"], enabled, registry)
         if reason is not None:

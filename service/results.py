@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from accounting.segments import Segment
 from state.ownership import Status
-from state.schema import Author, RunStatus
+from state.schema import Author, HandoffReason, RunStatus
 
 EventType = Literal["human_reply", "handed_back", "closed", "reopened", "ai_closed_without_reply"]
 
@@ -28,7 +28,7 @@ class WorkflowOut(BaseModel):
 
 
 class HandoffOut(BaseModel):
-    reason: str
+    reason: HandoffReason
     unresolved: list[str]
 
 

@@ -39,14 +39,34 @@ class WorkflowRun(TypedDict):
     transcript: list[AnyMessage]
     reply: str | None
     facts: dict[str, Any]
-    handoff_reason: str | None
+    handoff_reason: HandoffReason | None
     refused_tool_calls: int
     version: int
     """Bumped on every write of this run; the merge keeps the highest."""
 
 
+HandoffReason = Literal[
+    # the router (nodes/route.py)
+    "customer_asked", "not_enabled", "not_automated", "no_workflow",
+    # any workflow (workflows/kit/subgraph.py) and the per-turn guard (service/turns.py)
+    "tool_failed", "model_unavailable", "no_reply", "internal_error",
+    # a person's reply voided the run's open ask (service/ownership.py)
+    "person_took_over",
+    # cancel_subscription
+    "retention_offer_accepted",
+    # returns_refunds (workflows/returns_refunds/rules.py: ReturnRefusal)
+    "not_shipped", "already_refunded", "currency_not_covered", "outside_return_window", "above_refund_cap",
+    # address_change (workflows/address_change/rules.py: FulfilmentRule)
+    "order_cancelled", "already_fulfilled", "partially_fulfilled",
+    # reserved for the open issues that hand off for them
+    "language", "deadline", "unverified", "write_unconfirmed",
+]  # fmt: skip
+"""Why something was handed to a person: the one closed set (the API's `handoff.reason` enum;
+tests/state/test_handoff_reasons.py fails when code hands off for a reason not listed here)."""
+
+
 class Handoff(TypedDict):
-    reason: str
+    reason: HandoffReason
     unresolved: list[str]
 
 

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from langchain_core.messages import AnyMessage, ToolCall
 
 from brands.context import BrandContext
-from state.schema import RunStatus
+from state.schema import HandoffReason, RunStatus
 
 F = TypeVar("F", bound=Mapping[str, Any])
 
@@ -26,7 +26,7 @@ class Outcome:
 
     status: RunStatus
     reply: str
-    handoff_reason: str | None = None
+    handoff_reason: HandoffReason | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
     """Facts to merge into the run's facts (a policy's memory across turns)."""
 
