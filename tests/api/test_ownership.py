@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from brands import BRANDS_DIR
+from config.settings import Settings
 from nodes.compose import ACKNOWLEDGE
 from tests.utils.conversations import event, new_conversation, say
 from tests.utils.sandbox import Sandbox
@@ -118,3 +122,20 @@ def test_that_a_closed_conversation_reopens_to_the_owner_it_had(
     assert (out["reply"] is None) == (reopens_to == "human")
     assert event(client, conversation, "ai_closed_without_reply")["status"] == "closed"
     assert event(client, conversation, "reopened")["status"] == reopens_to
+
+
+def test_that_a_brand_set_to_acknowledge_only_runs_nothing_while_a_person_is_awaited(
+    settings: Settings, tmp_path: Path
+) -> None:
+    brands = tmp_path / "brands"
+    brands.mkdir()
+    for path in BRANDS_DIR.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.stem == "acme":
+            text += "\nwhile_awaiting_human: acknowledge_only\n"
+        (brands / path.name).write_text(text, encoding="utf-8")
+    with TestClient(create_app(settings.model_copy(update={"brands_dir": brands}))) as client:
+        conversation = new_conversation()
+        say(client, conversation, "I want to talk to a human")
+        out = say(client, conversation, "where is my order 1001?")
+    assert (out["workflows"], out["reply"], out["status"]) == ([], ACKNOWLEDGE, "awaiting_human")
