@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from tests.utils.clock import Clock
 from tests.utils.sandbox import Sandbox
 from tools import metrics
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 SECRET = "whsec_acme_test_secret"
 NOW = datetime(2026, 11, 14, 10, 0, 0, 250_000, tzinfo=UTC)
 BASE_DELAY_S = 0.05
@@ -109,6 +111,30 @@ async def test_that_the_event_is_signed_with_the_brands_secret_and_nothing_else_
     assert not verify(SECRET, timestamp, body, signature, 300, now=now + 301)  # stale: a replay
     assert verify(SECRET, timestamp, body, signature, 300, now=now + 299)
     assert outcomes() == {"delivered": 1}
+
+
+async def test_that_the_receivers_check_in_the_docs_verifies_a_delivered_event(
+    svc: Service, acme: BrandConfig, sandbox: Sandbox
+) -> None:
+    svc.clock = lambda: datetime.now(UTC)  # the docs' check compares with this machine's clock
+    await notify(svc, acme, "conv-7", "conversation.awaiting_human", DATA)
+    await delivered(svc)
+    [post] = sandbox.webhook_requests("/acme")
+    found = re.search(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
+    assert found is not None
+    namespace: dict[str, object] = {}
+    exec(found.group(1), namespace)  # the snippet a receiver copies, run as written
+    check = namespace["verify"]
+    assert callable(check)
+    ts, sig, body = (
+        post["headers"]["x-support-timestamp"],
+        post["headers"]["x-support-signature"],
+        post["body"],
+    )
+    assert (check(SECRET, ts, body.encode(), sig), check("another-secret", ts, body.encode(), sig)) == (
+        True,
+        False,
+    )
 
 
 async def test_that_in_dev_an_unset_secret_variable_signs_with_the_brands_dev_secret(
