@@ -7,14 +7,16 @@ the environment variable that holds them, never by value.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 BRANDS_DIR = Path(__file__).parent
 
@@ -131,6 +133,34 @@ class ReturnsPolicy(_Strict):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def webhook_url(url: str) -> str:
+    """`url` if it is https, or http to a loopback host (traffic that never leaves the machine)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError("an absolute https:// URL")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("no credentials in the URL: the signing secret is named by secret_env")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError("https, or http only to a loopback host (localhost, 127.0.0.1, ::1)")
+    _ = parts.port  # a malformed port raises ValueError here, at load time
+    return url
+
+
+class WebhookConfig(_Strict):
+    """Where signed conversation events are POSTed (`service/webhooks.py`, docs/webhooks.md)."""
+
+    url: Annotated[str, Field(max_length=2048), AfterValidator(webhook_url)]
+    secret_env: EnvVarName
+    """The variable holding the signing secret; unset in dev: `<brand>-webhook-dev-secret`."""
+
+
 class BrandConfig(_Strict):
     brand_id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
     display_name: str
@@ -152,6 +182,8 @@ class BrandConfig(_Strict):
     handoff goes on); `acknowledge_only` only acknowledges, whatever is asked."""
     inactivity_window_hours: float = Field(default=72, gt=0, le=24 * 366)
     """An open conversation quiet this long is billed as it stands."""
+    webhook: WebhookConfig | None = None
+    """None: no events are sent."""
 
     def key_hashes(self, *, dev: bool) -> tuple[str, ...]:
         """Hashes of the keys accepted for this brand; dev keys only in the dev environment."""

@@ -2,7 +2,7 @@
 `PORT` are read as they are too.
 
 What the service owns (environment, database, data folder, brand files, body cap, where `make run`
-listens) and where the external systems are: the model endpoint, the commerce store, the native
+listens, how webhook events are retried) and where the external systems are: the model endpoint, the commerce store, the native
 carriers and the tracking aggregator. An external system's URL not set in the environment comes
 from `$DATA_DIR/sandbox.json`, written by `python -m sandbox` (see sandbox/README.md).
 
@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     aggregator_url: str | None = None
     carrier_timeout_s: float = 4.0
     """Per-request timeout for carriers and the aggregator: live tracking must not stall a turn."""
+    webhook_max_attempts: int = Field(default=5, ge=1, le=10)
+    """Tries per webhook event, the first included; only a network error, 429 or 5xx is retried."""
+    webhook_base_delay_s: float = Field(default=1.0, ge=0, le=60)
+    """The wait before a webhook's first retry, doubled before each next one (1, 2, 4, 8 s)."""
+    webhook_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    """Per-attempt timeout of a webhook POST."""
+    webhook_drain_s: float = Field(default=5.0, ge=0, le=300)
+    """How long closing the service waits for webhook events still in flight; the rest are dropped
+    (logged and counted)."""
 
     @property
     def is_dev(self) -> bool:

@@ -1,8 +1,9 @@
 """Run the sandbox servers until SIGTERM or SIGINT: `python -m sandbox [--data-dir DIR] [--brands-dir DIR]`.
 
-Starts the model server, the commerce server, one server per carrier (UPS, FedEx, USPS, DHL) and
-the tracking aggregator on loopback ports chosen by the OS, writes `$DATA_DIR/sandbox.json`
-(`{"model", "commerce", "carriers": {name: url}, "aggregator", "pid"}`, see `sandbox.registry`),
+Starts the model server, the commerce server, one server per carrier (UPS, FedEx, USPS, DHL), the
+tracking aggregator and the webhook receiver on loopback ports chosen by the OS, writes
+`$DATA_DIR/sandbox.json` (`{"model", "commerce", "carriers": {name: url}, "aggregator", "webhooks",
+"pid"}`, see `sandbox.registry`),
 prints one line per server, and on a stop signal stops the servers and removes the file. The data
 dir defaults to `$DATA_DIR`, else `./var`. The brand files (`--brands-dir`, default
 `$SUPPORT_BRANDS_DIR`, else the repository's `brands/`) give the commerce server its shops and seed
@@ -26,6 +27,7 @@ from sandbox.carriers.aggregator import create_app as create_aggregator_app
 from sandbox.commerce_server import create_app as create_commerce_app
 from sandbox.registry import remove_sandbox_file, write_sandbox_file
 from sandbox.serve import ServerThread
+from sandbox.webhooks import create_app as create_webhooks_app
 
 STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 
@@ -74,6 +76,7 @@ def start_servers(brands: Sequence[SandboxBrand]) -> dict[str, ServerThread]:
         servers["aggregator"] = ServerThread(
             create_aggregator_app(carrier_accounts("aggregator", brands))
         ).start()
+        servers["webhooks"] = ServerThread(create_webhooks_app()).start()
     except BaseException:
         stop_servers(servers)
         raise
@@ -87,6 +90,7 @@ def sandbox_urls(servers: dict[str, ServerThread]) -> dict[str, object]:
         "commerce": servers["commerce"].url,
         "carriers": {name: servers[name].url for name in CARRIER_APPS},
         "aggregator": servers["aggregator"].url,
+        "webhooks": servers["webhooks"].url,
     }
 
 

@@ -1,7 +1,8 @@
 """The service: what one process holds to run turns and events, and `hold(thread)`.
 
 `open_service(settings)` opens persistence (SQLite or PostgreSQL, with the accounting tables),
-compiles the graph with its checkpointer and closes the external HTTP clients when it ends.
+compiles the graph with its checkpointer, and when it ends drains the webhook events still in flight
+(`service.webhooks`) and closes the external HTTP clients.
 `Service.hold(thread)` is the one way a turn or an event takes its conversation: this process's
 lock, then the database's (invariant 8: concurrent messages on one conversation are serialised).
 """
@@ -22,6 +23,7 @@ from checkpoint.factory import Persistence, open_persistence
 from config.settings import Settings
 from graph.builder import compile_graph
 from service.locks import ThreadLocks
+from service.webhooks import Notifier
 from tools.http import aclose_clients
 from workflows.registry import REGISTRY, Registry
 
@@ -37,6 +39,8 @@ class Service:
     locks: ThreadLocks = field(default_factory=ThreadLocks)
     clock: Callable[[], datetime] = field(default=utc_now)
     """The time accounting events are recorded at; tests replace it to cross the inactivity window."""
+    notifier: Notifier = field(default_factory=Notifier)
+    """The brands' webhook events being delivered in the background (`service.webhooks.notify`)."""
     ledger: Ledger = field(init=False)
     """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
     costs: CostLedger = field(init=False)
@@ -56,9 +60,11 @@ class Service:
 @asynccontextmanager
 async def open_service(settings: Settings, registry: Registry = REGISTRY) -> AsyncIterator[Service]:
     """The service on the configured database, its graph running the workflows of `registry`."""
+    notifier = Notifier.from_settings(settings)
     async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
         try:
             graph = compile_graph(persistence.checkpointer, registry)
-            yield Service(graph, persistence)
+            yield Service(graph, persistence, notifier=notifier)
         finally:
+            await notifier.aclose()
             await aclose_clients()

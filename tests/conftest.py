@@ -53,7 +53,7 @@ def _fresh_sandbox(request: pytest.FixtureRequest) -> None:
         sb: Sandbox = request.getfixturevalue("sandbox")
         sb.admin("model", "POST", "reset")
         sb.admin("commerce", "POST", "reset")
-        for system in [*sb.carriers, "aggregator"]:
+        for system in [*sb.carriers, "aggregator", "webhooks"]:
             sb.admin(system, "POST", "reset")
         clear_tokens()  # the carriers forgot the tokens they issued
 

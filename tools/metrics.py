@@ -58,6 +58,18 @@ MODEL_TOKENS = Counter(
     ["brand", "workflow", "kind"],
     registry=REGISTRY,
 )
+WEBHOOK_EVENTS = Counter(
+    "support_webhook_events",
+    "Webhook events by type and final outcome (delivered, rejected, failed, unsigned, dropped, invalid).",
+    ["brand", "type", "outcome"],
+    registry=REGISTRY,
+)
+WEBHOOK_RETRIES = Counter(
+    "support_webhook_retries",
+    "Webhook delivery attempts that failed and were retried, by what failed (network, 429, 5xx).",
+    ["brand", "reason"],
+    registry=REGISTRY,
+)
 TURN_SECONDS = Histogram(
     "support_turn_seconds",
     "Wall time of one graph turn (replays excluded).",
@@ -132,11 +144,20 @@ def observe_turn(brand: str, seconds: float, handoff_reason: str | None) -> None
     count_handoff(brand, handoff_reason)
 
 
+def count_webhook(brand: str, kind: str, outcome: str) -> None:
+    """Count one webhook event's final outcome; `kind` and `outcome` are fixed names."""
+    WEBHOOK_EVENTS.labels(brand, kind, outcome).inc()
+
+
+def count_webhook_retry(brand: str, reason: str) -> None:
+    WEBHOOK_RETRIES.labels(brand, reason).inc()
+
+
 def reset() -> None:
     """Forget every series (tests that assert exact values start from zero)."""
     for collector in (
         REFUSED_TOOL_CALLS, POLICY_REFUSALS, SANITISER_REMOVALS, INJECTION_FLAGS, HANDOFFS, REPAIRS,
-        MODEL_CALLS, MODEL_TOKENS, TURN_SECONDS,
+        MODEL_CALLS, MODEL_TOKENS, TURN_SECONDS, WEBHOOK_EVENTS, WEBHOOK_RETRIES,
     ):  # fmt: skip
         collector.clear()
     _seen_tools.clear()

@@ -731,7 +731,7 @@ def test_that_python_m_sandbox_publishes_its_urls_and_removes_them_on_sigterm(tm
             process.kill()
             process.communicate()
     assert (set(content), content["pid"], sorted(content["carriers"])) == (
-        {"model", "commerce", "carriers", "aggregator", "pid"},
+        {"model", "commerce", "carriers", "aggregator", "webhooks", "pid"},
         process.pid,
         ["dhl", "fedex", "ups", "usps"],
     )
@@ -744,6 +744,7 @@ def test_that_python_m_sandbox_publishes_its_urls_and_removes_them_on_sigterm(tm
             f"sandbox commerce server: {content['commerce']}",
             *(f"sandbox {name} carrier server: {carriers[name]}" for name in ("ups", "fedex", "usps", "dhl")),
             f"sandbox aggregator server: {content['aggregator']}",
+            f"sandbox webhooks server: {content['webhooks']}",
         ],
     ), err
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", content["model"])

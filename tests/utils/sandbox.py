@@ -15,6 +15,7 @@ from sandbox.carriers.aggregator import create_app as create_aggregator
 from sandbox.commerce_server import create_app as create_commerce
 from sandbox.model_server import create_app as create_model
 from sandbox.serve import ServerThread
+from sandbox.webhooks import create_app as create_webhooks
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,16 @@ class Sandbox:
     carriers: dict[str, str] = field(default_factory=dict)
     """Carrier name (`ups`, `fedex`, `usps`, `dhl`) -> base URL."""
     aggregator: str = ""
+    webhooks: str = ""
+    """The webhook receiver: a brand's webhook URL is this plus a path of the test's choosing."""
 
     def admin(self, system: str, method: str, path: str, json: object = None) -> httpx.Response:
-        """`system`: `model`, `commerce`, `aggregator` or a carrier name."""
+        """`system`: `model`, `commerce`, `aggregator`, `webhooks` or a carrier name."""
         bases = {
             "model": self.model,
             "commerce": self.commerce,
             "aggregator": self.aggregator,
+            "webhooks": self.webhooks,
             **self.carriers,
         }
         base = bases[system]
@@ -40,6 +44,10 @@ class Sandbox:
 
     def model_requests(self) -> list[dict]:
         return self.admin("model", "GET", "requests").json()["requests"]
+
+    def webhook_requests(self, path: str) -> list[dict]:
+        """The POSTs the webhook receiver got on `path` (`/acme`), in order."""
+        return self.admin("webhooks", "GET", f"requests?path={path}").json()["requests"]
 
     def env(self) -> dict[str, str]:
         """The settings that point the service at these servers, in dev (sandbox credentials)."""
@@ -69,4 +77,5 @@ def sandbox_servers(brands: Sequence[SandboxBrand] | None = None) -> Iterator[Sa
                 name: serve(create(carrier_accounts(name, brands))) for name, create in CARRIER_APPS.items()
             },
             aggregator=serve(create_aggregator(carrier_accounts("aggregator", brands))),
+            webhooks=serve(create_webhooks()),
         )
