@@ -24,6 +24,7 @@ from service.core import Service
 from service.once import Keyed, answer_once
 from service.ownership import acknowledgement_due, handed_off, iso, load_owner, moved
 from service.results import HandoffOut, IntentOut, TurnResponse, WorkflowOut
+from service.webhooks import notify
 from state.ownership import Owner, next_owner
 from state.schema import Participation, WorkflowRun
 from tools import metrics
@@ -114,6 +115,8 @@ class Turn(Keyed[TurnResponse]):
         if owner.person:  # a person owns the conversation: stored, and nothing else happens
             response = await self._silent(owner)
             await self.svc.persistence.store.owners.put(moved(row, owner, now, last_customer_at=iso(now)))
+            data = {"message_id": self.message.message_id, "text": self.clean_text, "status": owner.status}
+            await notify(self.svc, self.brand, self.conversation_id, "conversation.customer_wrote", data)
             return response
         ack_due = owner.status == "awaiting_human" and acknowledgement_due(row, now)
         given = {"owner": owner.status, "awaiting": list(row.unresolved), "acknowledge": ack_due}
@@ -126,6 +129,15 @@ class Turn(Keyed[TurnResponse]):
             after = moved(after, owner, now, acknowledged_at=iso(now))
         await self.svc.persistence.store.owners.put(after)
         response.status = owner.status
+        if owner.status == "awaiting_human" and row.status != "awaiting_human":
+            data = {
+                "reason": after.handoff_reason,
+                "unresolved": list(after.unresolved),
+                "since": after.handoff_since,
+                "message_id": self.message.message_id,
+                "text": self.clean_text,
+            }
+            await notify(self.svc, self.brand, self.conversation_id, "conversation.awaiting_human", data)
         return response
 
     async def _silent(self, owner: Owner) -> TurnResponse:

@@ -7,6 +7,7 @@ model, no tool, no write); `handed_back` -> ai; a close and a reopen return to t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from api.app import create_app
 from brands import BRANDS_DIR
 from config.settings import Settings
 from nodes.compose import ACKNOWLEDGE
+from service.webhooks import verify
 from tests.utils.conversations import event, new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tests.workflows.test_address_change import shipping, writes
@@ -139,3 +141,42 @@ def test_that_a_brand_set_to_acknowledge_only_runs_nothing_while_a_person_is_awa
         say(client, conversation, "I want to talk to a human")
         out = say(client, conversation, "where is my order 1001?")
     assert (out["workflows"], out["reply"], out["status"]) == ([], ACKNOWLEDGE, "awaiting_human")
+
+
+def test_that_the_helpdesk_webhook_hears_of_a_handoff_and_of_a_customer_writing_to_a_person(
+    settings: Settings, sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACME_WEBHOOK_SECRET", "whsec_acme_e2e")
+    brands = tmp_path / "brands"
+    brands.mkdir()
+    for path in BRANDS_DIR.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.stem == "acme":
+            text += f"\nwebhook: {{url: '{sandbox.webhooks}/acme', secret_env: ACME_WEBHOOK_SECRET}}\n"
+        (brands / path.name).write_text(text, encoding="utf-8")
+    with TestClient(create_app(settings.model_copy(update={"brands_dir": brands}))) as client:
+        service = client.app.state.service  # type: ignore[attr-defined]
+        conversation = new_conversation()
+        say(client, conversation, "I want to talk to a human", message_id="m-1")
+        say(client, conversation, HELLO)  # still awaiting: no second event
+        event(client, conversation, "human_reply", text="Dana here.")
+        say(client, conversation, "thanks Dana, it is order 1002", message_id="m-3")
+        client.portal.call(service.notifier.drain)  # type: ignore[union-attr]
+    received = sandbox.webhook_requests("/acme")
+    bodies = [json.loads(r["body"]) for r in received]
+    assert [(b["type"], b["conversation_id"], b["data"]["message_id"]) for b in bodies] == [
+        ("conversation.awaiting_human", conversation, "m-1"),
+        ("conversation.customer_wrote", conversation, "m-3"),
+    ]
+    assert bodies[0]["data"] | {"since": None} == {
+        "reason": "customer_asked", "unresolved": ["handoff"], "since": None,
+        "message_id": "m-1", "text": "I want to talk to a human",
+    }  # fmt: skip
+    for r in received:
+        headers = r["headers"]
+        assert verify(
+            "whsec_acme_e2e", headers["x-support-timestamp"], r["body"], headers["x-support-signature"]
+        )
+        assert not verify(
+            "another-secret", headers["x-support-timestamp"], r["body"], headers["x-support-signature"]
+        )
