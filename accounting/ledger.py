@@ -64,6 +64,12 @@ class Account:
     """When the current close began; None while the conversation is open."""
     pending: bool = False
     """A charge may still fall due (by close or inactivity); the sweep looks only at these."""
+    handed_off_at: datetime | None = None
+    """When something was first handed off to a person; None if never (the `handed_off` flag)."""
+
+    @property
+    def handed_off(self) -> bool:
+        return self.handed_off_at is not None
 
 
 @dataclass(frozen=True)
