@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounting.bookkeeping import policy_of, settle_brand
-from accounting.ledger import Entry, Ledger
+from accounting.ledger import Entry, FlagCount, Ledger
 from accounting.segments import SEGMENTS, segment_of
 from brands import BrandConfig
 
@@ -77,12 +77,12 @@ def summarise(
     brand: BrandConfig,
     start: date,
     end: date,
-    counts: Iterable[tuple[bool, bool, bool, int]],
+    counts: Iterable[FlagCount],
     entries: Sequence[Entry],
 ) -> AutomationReport:
     """The report from participation counts and ledger entries (pure)."""
     per_segment = dict.fromkeys(SEGMENTS, 0)
-    for ai, human, silent, n in counts:
+    for ai, human, silent, _, n in counts:
         per_segment[segment_of({"ai_replied": ai, "human_replied": human, "ai_closed_no_reply": silent})] += n
     answered = per_segment["ai_only"] + per_segment["ai_and_human"] + per_segment["human_only"]
     charges = _tally(e for e in entries if e.kind == "charge")
