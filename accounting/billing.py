@@ -4,13 +4,16 @@ Invariant guarded here (7, honest accounting): only the AI alone is automated, a
 mode only `ai_only` is billed; one human line makes the conversation free. A conversation is
 billed only once it is closed or has been quiet for the brand's inactivity window — never on
 the first AI reply — and a charge whose segment later changes (a human replied, perhaps after
-a reopen) is cancelled by a credit. Every decision is keyed (`charge:<segment>`,
-`credit:<segment>`) so deciding twice writes nothing new. No clock in here: `now` is passed in.
+a reopen) is cancelled by a credit. Invariant 9: a conversation with a handoff no person has
+replied to is never billed in any mode; a handoff after a charge credits it the same way. Every
+decision is keyed (`charge:<segment>`, `credit:<segment>`) so deciding twice writes nothing new
+(and a credited segment is never charged again). No clock in here: `now` is passed in.
 
 Billing modes (brand config `billing_mode`):
 - `strict` (default): `ai_only` at the full price; every other segment free.
 - `assisted`: `ai_only` at the full price, `ai_and_human` at `assisted_share` of it (rounded down
   to the cent); `human_only`, `ai_closed_no_reply` and `nobody` free.
+In both modes an unanswered handoff (`has_unanswered_handoff`) makes any segment free.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from accounting.segments import (
     EVENT_PARTICIPATION,
     ConversationEvent,
     Segment,
+    has_unanswered_handoff,
     segment_of,
 )
 from brands import BillingMode
@@ -62,7 +66,13 @@ def participation(account: Account) -> Participation:
         "human_replied": account.human_replied,
         "ai_closed_no_reply": account.ai_closed_no_reply,
         "closed": account.is_closed,
+        "handed_off": account.handed_off,
     }
+
+
+def billed_price(p: Participation, policy: BillingPolicy) -> int:
+    """What the conversation costs now, in cents: its segment's price, or 0 with an unanswered handoff."""
+    return 0 if has_unanswered_handoff(p) else price_cents(segment_of(p), policy)
 
 
 def advance(account: Account, event: ConversationEvent, at: datetime) -> Account:
@@ -80,6 +90,7 @@ def advance(account: Account, event: ConversationEvent, at: datetime) -> Account
         ai_replied=account.ai_replied or bool(flags.get("ai_replied")),
         human_replied=account.human_replied or bool(flags.get("human_replied")),
         ai_closed_no_reply=account.ai_closed_no_reply or bool(flags.get("ai_closed_no_reply")),
+        handed_off_at=account.handed_off_at or (at if flags.get("handed_off") else None),
         is_closed=is_closed,
         closed_at=closed_at,
         opened_at=account.opened_at or at,
@@ -97,31 +108,47 @@ def due_at(account: Account, policy: BillingPolicy) -> datetime | None:
     return account.last_activity_at + policy.inactivity_window
 
 
+def _credit(charge: Entry, segment: Segment, now: datetime) -> Entry:
+    reason = f"became {segment}" if charge.segment != segment else "handed off"
+    return Entry(
+        f"credit:{charge.segment}", "credit", charge.segment, -charge.amount_cents, now, reason, charge.mode
+    )
+
+
 def entries_due(
-    account: Account, booked: Sequence[Entry], policy: BillingPolicy, now: datetime
+    account: Account,
+    booked: Sequence[Entry],
+    policy: BillingPolicy,
+    now: datetime,
+    not_before: datetime | None = None,
 ) -> list[Entry]:
-    """The decisions owed at `now` that `booked` does not hold yet: credits first, then a charge."""
-    segment = segment_of(participation(account))
+    """The decisions owed at `now` that `booked` does not hold yet: credits first, then a charge.
+
+    A charge is credited when the segment changed or a handoff is left unanswered. A charge is
+    dated when it fell due, never before a credit it follows nor before `not_before` (the event
+    that made the conversation billable: a person answering a handoff on a closed conversation)."""
+    p = participation(account)
+    segment, unanswered = segment_of(p), has_unanswered_handoff(p)
     keys = {e.key for e in booked}
-    owed: list[Entry] = [
-        Entry(f"credit:{e.segment}", "credit", e.segment, -e.amount_cents, now, f"became {segment}", e.mode)
+    owed = [
+        _credit(e, segment, now)
         for e in booked
-        if e.kind == "charge" and e.segment != segment and f"credit:{e.segment}" not in keys
+        if e.kind == "charge" and (e.segment != segment or unanswered) and f"credit:{e.segment}" not in keys
     ]
-    price, due = price_cents(segment, policy), due_at(account, policy)
+    price, due = billed_price(p, policy), due_at(account, policy)
     if price > 0 and f"charge:{segment}" not in keys and due is not None and due <= now:
-        credited = [e.at for e in (*booked, *owed) if e.kind == "credit"]
+        floor = [e.at for e in (*booked, *owed) if e.kind == "credit"] + ([not_before] if not_before else [])
         reason = "closed" if account.is_closed else "inactive"
         owed.append(
-            Entry(f"charge:{segment}", "charge", segment, price, max([due, *credited]), reason, policy.mode)
+            Entry(f"charge:{segment}", "charge", segment, price, max([due, *floor]), reason, policy.mode)
         )
     return owed
 
 
 def is_pending(account: Account, booked: Sequence[Entry], policy: BillingPolicy) -> bool:
     """Whether a charge for the current segment may still fall due (the sweep's filter)."""
-    segment = segment_of(participation(account))
-    return price_cents(segment, policy) > 0 and f"charge:{segment}" not in {e.key for e in booked}
+    p = participation(account)
+    return billed_price(p, policy) > 0 and f"charge:{segment_of(p)}" not in {e.key for e in booked}
 
 
 def step(
@@ -130,7 +157,8 @@ def step(
     """Apply one event at `at`: first settle what fell due before it, then what it changes."""
     before = entries_due(account, booked, policy, at)
     after_event = advance(account, event, at)
-    after = entries_due(after_event, [*booked, *before], policy, at)
+    was_free = billed_price(participation(account), policy) == 0
+    after = entries_due(after_event, [*booked, *before], policy, at, not_before=at if was_free else None)
     return after_event, [*before, *after]
 
 

@@ -2,7 +2,8 @@
 
 Prints the same figures as `GET /v1/reports/automation` (a table by default, `--format csv|json`),
 against the database the service uses (`DATABASE_URL`, else SQLite under `$DATA_DIR`). It settles
-what fell due first, exactly as the endpoint does; `--now` pins the settling time (ISO datetime).
+what fell due first, exactly as the endpoint does; `--now` pins the settling time (ISO datetime)
+and the moment the unanswered handoffs' age is measured at. Without `--month`, the month of now.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from accounting.ledger import Ledger
-from accounting.report import automation_report, report_rows, to_csv
+from accounting.report import automation_report, month_of, report_rows, to_csv
 from accounting.tables import SCHEMA
 from checkpoint.factory import open_persistence
 from config.settings import Settings, get_settings
@@ -42,7 +43,7 @@ def _moment(text: str) -> datetime:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m accounting", description=__doc__.splitlines()[0])
     p.add_argument("--brand", required=True, help="brand id, e.g. acme")
-    p.add_argument("--month", required=True, type=month_range, help="YYYY-MM (UTC)")
+    p.add_argument("--month", type=month_range, default=None, help="YYYY-MM (UTC; default: this month)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--now", type=_moment, default=None, help="settle as of this ISO datetime (default: now)")
     return p
@@ -58,10 +59,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> str:
     brand = brands.get(args.brand)
     if brand is None:
         raise SystemExit(f"unknown brand {args.brand!r}; known: {', '.join(sorted(brands))}")
-    start, end = args.month
+    now = args.now or datetime.now(UTC)
+    start, end = args.month or month_of(now)
     async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
         ledger = Ledger(persistence.db)
-        report = await automation_report(ledger, brand, start, end, args.now or datetime.now(UTC))
+        report = await automation_report(ledger, brand, start, end, now)
     if args.format == "json":
         return json.dumps(report.model_dump(mode="json", by_alias=True), indent=2) + "\n"
     if args.format == "csv":

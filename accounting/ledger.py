@@ -6,11 +6,15 @@ write is idempotent by a unique key, so replaying events or settling twice chang
 - `billing_events`  (thread_id, event_key) — each accounting event once (`turn:<message_id>:<kind>`,
   `event:<event_id>`); the audit trail an account can be rebuilt from.
 - `billing_accounts` (thread_id) — the folded state of one conversation: who took part, open or
-  closed, last activity, and whether a charge may still fall due (`pending`, for the sweep).
+  closed, last activity, when something was first handed off (`handed_off_at`, null if never),
+  and whether a charge may still fall due (`pending`, for the sweep).
 - `billing_ledger`  (thread_id, entry_key) — one row per billable decision: `charge:<segment>`
   (positive) or `credit:<segment>` (the claw-back of that charge, negative), in integer cents.
 
 The decisions themselves are pure (`accounting/billing.py`); this module only stores them.
+
+Upgrades: `handed_off_at` came after the first release of `billing_accounts`; `add_handed_off_at`
+adds it to a table created without it (null: the old code recorded no handoff, so none is known).
 """
 
 from __future__ import annotations
@@ -20,11 +24,22 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from checkpoint.db import Database
+from checkpoint.db import Database, SchemaStep
 
-SCHEMA = (
+
+async def add_handed_off_at(db: Database) -> None:
+    """Add `billing_accounts.handed_off_at` to a table an older version created without it."""
+    if db.dialect == "postgres":
+        await db.execute("ALTER TABLE billing_accounts ADD COLUMN IF NOT EXISTS handed_off_at TEXT")
+        return
+    columns = {row[1] for row in await db.fetchall("PRAGMA table_info(billing_accounts)")}
+    if "handed_off_at" not in columns:
+        await db.execute("ALTER TABLE billing_accounts ADD COLUMN handed_off_at TEXT")
+
+
+SCHEMA: tuple[SchemaStep, ...] = (
     """CREATE TABLE IF NOT EXISTS billing_events (
         thread_id TEXT NOT NULL, event_key TEXT NOT NULL, brand_id TEXT NOT NULL,
         kind TEXT NOT NULL, at TEXT NOT NULL,
@@ -33,9 +48,11 @@ SCHEMA = (
         thread_id TEXT PRIMARY KEY, brand_id TEXT NOT NULL, conversation_id TEXT NOT NULL,
         ai_replied INTEGER NOT NULL, human_replied INTEGER NOT NULL, ai_closed_no_reply INTEGER NOT NULL,
         is_closed INTEGER NOT NULL, opened_at TEXT NOT NULL, last_activity_at TEXT NOT NULL,
-        closed_at TEXT, pending INTEGER NOT NULL)""",
+        closed_at TEXT, pending INTEGER NOT NULL, handed_off_at TEXT)""",
+    add_handed_off_at,
     "CREATE INDEX IF NOT EXISTS billing_accounts_brand_opened ON billing_accounts (brand_id, opened_at)",
     "CREATE INDEX IF NOT EXISTS billing_accounts_brand_pending ON billing_accounts (brand_id, pending)",
+    "CREATE INDEX IF NOT EXISTS billing_accounts_brand_handed_off ON billing_accounts (brand_id, handed_off_at)",
     """CREATE TABLE IF NOT EXISTS billing_ledger (
         thread_id TEXT NOT NULL, entry_key TEXT NOT NULL, brand_id TEXT NOT NULL,
         conversation_id TEXT NOT NULL, kind TEXT NOT NULL, segment TEXT NOT NULL, mode TEXT NOT NULL,
@@ -45,6 +62,16 @@ SCHEMA = (
 )
 
 EntryKind = Literal["charge", "credit"]
+
+
+class FlagCount(NamedTuple):
+    """How many conversations have one combination of participation flags (the report's input)."""
+
+    ai_replied: bool
+    human_replied: bool
+    ai_closed_no_reply: bool
+    handed_off: bool
+    conversations: int
 
 
 @dataclass(frozen=True)
@@ -64,6 +91,12 @@ class Account:
     """When the current close began; None while the conversation is open."""
     pending: bool = False
     """A charge may still fall due (by close or inactivity); the sweep looks only at these."""
+    handed_off_at: datetime | None = None
+    """When something was first handed off to a person; None if never (the `handed_off` flag)."""
+
+    @property
+    def handed_off(self) -> bool:
+        return self.handed_off_at is not None
 
 
 @dataclass(frozen=True)
@@ -95,16 +128,16 @@ def day_start(day: date) -> str:
 
 _ACCOUNT_COLUMNS = (
     "thread_id, brand_id, conversation_id, ai_replied, human_replied, ai_closed_no_reply, "
-    "is_closed, opened_at, last_activity_at, closed_at, pending"
+    "is_closed, opened_at, last_activity_at, closed_at, pending, handed_off_at"
 )
 _ENTRY_COLUMNS = "entry_key, kind, segment, amount_cents, at, reason, mode"
 
 
 def _account(row: Sequence[Any]) -> Account:
-    thread, brand, conversation, ai, human, silent, closed, opened, last, closed_at, pending = row
+    thread, brand, conversation, ai, human, silent, closed, opened, last, closed_at, pending, handed = row
     return Account(
         thread, brand, conversation, bool(ai), bool(human), bool(silent), bool(closed),
-        _time(opened), _time(last), _time(closed_at), bool(pending),
+        _time(opened), _time(last), _time(closed_at), bool(pending), _time(handed),
     )  # fmt: skip
 
 
@@ -161,13 +194,15 @@ class Ledger:
             a.thread_id, a.brand_id, a.conversation_id, int(a.ai_replied), int(a.human_replied),
             int(a.ai_closed_no_reply), int(a.is_closed), iso(a.opened_at), iso(a.last_activity_at),
             iso(a.closed_at) if a.closed_at else None, int(a.pending),
+            iso(a.handed_off_at) if a.handed_off_at else None,
         )  # fmt: skip
         await self.db.execute(
-            f"INSERT INTO billing_accounts ({_ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO billing_accounts ({_ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (thread_id) DO UPDATE SET ai_replied = excluded.ai_replied, "
             "human_replied = excluded.human_replied, ai_closed_no_reply = excluded.ai_closed_no_reply, "
             "is_closed = excluded.is_closed, last_activity_at = excluded.last_activity_at, "
-            "closed_at = excluded.closed_at, pending = excluded.pending",
+            "closed_at = excluded.closed_at, pending = excluded.pending, "
+            "handed_off_at = excluded.handed_off_at",
             values,
         )
 
@@ -209,18 +244,26 @@ class Ledger:
         )
         return [_account(r) for r in rows]
 
-    async def participation_counts(
-        self, brand: str, start: date, end: date
-    ) -> list[tuple[bool, bool, bool, int]]:
-        """(ai_replied, human_replied, ai_closed_no_reply, conversations) for conversations opened
-        on days `start`..`end` (inclusive, UTC)."""
+    async def participation_counts(self, brand: str, start: date, end: date) -> list[FlagCount]:
+        """How many conversations opened on days `start`..`end` (inclusive, UTC) have each set of flags."""
         rows = await self.db.fetchall(
-            "SELECT ai_replied, human_replied, ai_closed_no_reply, COUNT(*) FROM billing_accounts "
-            "WHERE brand_id = ? AND opened_at >= ? AND opened_at < ? "
-            "GROUP BY ai_replied, human_replied, ai_closed_no_reply",
+            "SELECT ai_replied, human_replied, ai_closed_no_reply, "
+            "CASE WHEN handed_off_at IS NULL THEN 0 ELSE 1 END, COUNT(*) FROM billing_accounts "
+            "WHERE brand_id = ? AND opened_at >= ? AND opened_at < ? GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
             (brand, day_start(start), _day_after(end)),
         )
-        return [(bool(a), bool(h), bool(s), int(n)) for a, h, s, n in rows]
+        return [FlagCount(bool(a), bool(h), bool(s), bool(o), int(n)) for a, h, s, o, n in rows]
+
+    async def unanswered_handoffs(self, brand: str) -> tuple[int, datetime | None]:
+        """This brand's open conversations with a handoff and no human reply: how many, and the
+        earliest first handoff among them (any opening date)."""
+        rows = await self.db.fetchall(
+            "SELECT COUNT(*), MIN(handed_off_at) FROM billing_accounts WHERE brand_id = ? "
+            "AND handed_off_at IS NOT NULL AND human_replied = 0 AND is_closed = 0",
+            (brand,),
+        )
+        count, oldest = rows[0]
+        return int(count), _time(oldest)
 
     async def entries_between(self, brand: str, start: date, end: date) -> list[Entry]:
         """This brand's ledger entries that took effect on days `start`..`end` (inclusive, UTC)."""

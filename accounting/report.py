@@ -7,21 +7,27 @@ is idempotent and dates each charge when it fell due, so when a report runs neve
 figures). Segment counts cover conversations opened in the range; charges and credits cover
 ledger entries that took effect in it (days in UTC, both ends included). `to_csv` gives the same
 figures as a two-column CSV (the endpoint's `Accept: text/csv`).
+
+Invariant 9: a conversation with a handoff no person answered is never automated (not in
+`automated`, the rate's numerator) and never billed. The unanswered-handoff line is the one
+figure not bound to the range: the brand's open conversations waiting for a person, as of now.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounting.bookkeeping import policy_of, settle_brand
-from accounting.ledger import Entry, Ledger
-from accounting.segments import SEGMENTS, segment_of
+from accounting.ledger import Entry, FlagCount, Ledger
+from accounting.segments import SEGMENTS, has_unanswered_handoff, segment_of
 from brands import BrandConfig
+from state.schema import Participation
 
 MAX_RANGE_DAYS = 366
 
@@ -40,6 +46,16 @@ class Tally(BaseModel):
     """In the brand's currency, two decimals; credits are negative."""
 
 
+class UnansweredHandoffs(BaseModel):
+    """Open conversations with a handoff no person has replied to, as of the report's run (any range)."""
+
+    count: int
+    oldest_since: datetime | None
+    """The first handoff of the one waiting longest; null when none waits."""
+    oldest_age_seconds: int | None
+    """Seconds from `oldest_since` to when the report ran."""
+
+
 class AutomationReport(BaseModel):
     """Counts per segment for conversations opened in the range; ledger figures for entries in it."""
 
@@ -52,11 +68,24 @@ class AutomationReport(BaseModel):
     conversations: int
     segments: SegmentCounts
     automation_rate: float
-    """`ai_only` over conversations someone replied to (ai_only + ai_and_human + human_only)."""
+    """`automated` over conversations someone replied to (ai_only + ai_and_human + human_only)."""
     charges: Tally
     credits: Tally
     billable: Tally
     """Net: charges minus credits (a credit may cancel a charge from an earlier range)."""
+    automated: int
+    """`ai_only` conversations with no unanswered handoff: the ones the AI handled whole (v1.1)."""
+    handed_off_no_human_reply: int
+    """Conversations opened in the range with a handoff and no human reply, open or closed: never
+    billed, never automated (any segment; `ai_only - automated` of them are `ai_only`) (v1.1)."""
+    unanswered_handoffs: UnansweredHandoffs
+    """Open conversations waiting for a person now, whenever they were opened (v1.1)."""
+
+
+def month_of(moment: datetime) -> tuple[date, date]:
+    """The first and last day of `moment`'s month in UTC: the report's range when none is given."""
+    day = moment.astimezone(UTC).date()
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def range_problem(start: date, end: date) -> str | None:
@@ -73,17 +102,31 @@ def _tally(entries: Iterable[Entry]) -> Tally:
     return Tally(count=len(listed), amount=sum(e.amount_cents for e in listed) / 100)
 
 
+def unanswered_line(count: int, oldest: datetime | None, now: datetime) -> UnansweredHandoffs:
+    """The unanswered-handoff line as of `now` (an age is never negative, whatever the clocks say)."""
+    age = max(0, int((now - oldest).total_seconds())) if oldest else None
+    return UnansweredHandoffs(count=count, oldest_since=oldest, oldest_age_seconds=age)
+
+
 def summarise(
     brand: BrandConfig,
     start: date,
     end: date,
-    counts: Iterable[tuple[bool, bool, bool, int]],
+    counts: Iterable[FlagCount],
     entries: Sequence[Entry],
+    unanswered: UnansweredHandoffs,
 ) -> AutomationReport:
-    """The report from participation counts and ledger entries (pure)."""
+    """The report from participation counts, ledger entries and the unanswered-handoff line (pure)."""
     per_segment = dict.fromkeys(SEGMENTS, 0)
-    for ai, human, silent, n in counts:
-        per_segment[segment_of({"ai_replied": ai, "human_replied": human, "ai_closed_no_reply": silent})] += n
+    automated = handed_off_no_human_reply = 0
+    for ai, human, silent, handed_off, n in counts:
+        p: Participation = {
+            "ai_replied": ai, "human_replied": human, "ai_closed_no_reply": silent, "handed_off": handed_off,
+        }  # fmt: skip
+        segment, unanswered_handoff = segment_of(p), has_unanswered_handoff(p)
+        per_segment[segment] += n
+        automated += n if segment == "ai_only" and not unanswered_handoff else 0
+        handed_off_no_human_reply += n if unanswered_handoff else 0
     answered = per_segment["ai_only"] + per_segment["ai_and_human"] + per_segment["human_only"]
     charges = _tally(e for e in entries if e.kind == "charge")
     credits = _tally(e for e in entries if e.kind == "credit")
@@ -95,10 +138,13 @@ def summarise(
         price_per_automated_conversation=policy_of(brand).price_cents / 100,
         conversations=sum(per_segment.values()),
         segments=SegmentCounts(**per_segment),
-        automation_rate=round(per_segment["ai_only"] / answered, 4) if answered else 0.0,
+        automation_rate=round(automated / answered, 4) if answered else 0.0,
         charges=charges,
         credits=credits,
         billable=Tally(count=charges.count - credits.count, amount=round(charges.amount + credits.amount, 2)),
+        automated=automated,
+        handed_off_no_human_reply=handed_off_no_human_reply,
+        unanswered_handoffs=unanswered,
     )
 
 
@@ -109,7 +155,8 @@ async def automation_report(
     await settle_brand(ledger, brand, now)
     counts = await ledger.participation_counts(brand.brand_id, start, end)
     entries = await ledger.entries_between(brand.brand_id, start, end)
-    return summarise(brand, start, end, counts, entries)
+    unanswered = unanswered_line(*await ledger.unanswered_handoffs(brand.brand_id), now)
+    return summarise(brand, start, end, counts, entries, unanswered)
 
 
 def report_rows(report: AutomationReport) -> list[tuple[str, str]]:
@@ -129,6 +176,19 @@ def report_rows(report: AutomationReport) -> list[tuple[str, str]]:
             for name, t in money
             for row in ((f"{name}_count", str(t.count)), (f"{name}_amount", f"{t.amount:.2f}"))
         ),
+        # v1.1, after every v1 row so a reader by position keeps working
+        ("automated", str(report.automated)),
+        ("handed_off_no_human_reply", str(report.handed_off_no_human_reply)),
+        *_unanswered_rows(report.unanswered_handoffs),
+    ]
+
+
+def _unanswered_rows(line: UnansweredHandoffs) -> list[tuple[str, str]]:
+    since, age = line.oldest_since, line.oldest_age_seconds
+    return [
+        ("unanswered_handoffs_count", str(line.count)),
+        ("unanswered_handoffs_oldest_since", since.isoformat() if since else ""),
+        ("unanswered_handoffs_oldest_age_seconds", "" if age is None else str(age)),
     ]
 
 

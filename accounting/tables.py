@@ -1,11 +1,13 @@
 """Every table accounting keeps beside the checkpoints, as one schema to set up at start.
 
-`checkpoint.factory.open_persistence(..., schema=SCHEMA)` runs these statements (each `IF NOT
-EXISTS`) with its own, under its schema lock on PostgreSQL.
+`checkpoint.factory.open_persistence(..., schema=SCHEMA)` runs these steps (each `IF NOT EXISTS`
+or an upgrade that checks first: `checkpoint.db.SchemaStep`) with its own, under its schema lock
+on PostgreSQL.
 """
 
 from __future__ import annotations
 
 from accounting import costs, ledger
+from checkpoint.db import SchemaStep
 
-SCHEMA: tuple[str, ...] = (*costs.SCHEMA, *ledger.SCHEMA)
+SCHEMA: tuple[SchemaStep, ...] = (*costs.SCHEMA, *ledger.SCHEMA)

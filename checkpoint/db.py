@@ -19,9 +19,9 @@ statement this replaced; SQLite mode is single-process, see README).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import aiosqlite
 from psycopg import AsyncConnection
@@ -38,6 +38,21 @@ class Database(Protocol):
     def batch(self) -> AbstractAsyncContextManager[Database]:
         """The same database, its statements committed together when the block ends."""
         ...
+
+
+SchemaStep: TypeAlias = str | Callable[[Database], Awaitable[None]]
+"""One step of a schema set up at start: a `CREATE ... IF NOT EXISTS` statement, or an upgrade that
+looks at the database before it alters it (SQLite has no `ADD COLUMN IF NOT EXISTS`). Each step
+must be safe to run again on a database it already set up."""
+
+
+async def set_up(db: Database, schema: Sequence[SchemaStep]) -> None:
+    """Run each step of `schema` in order."""
+    for step in schema:
+        if isinstance(step, str):
+            await db.execute(step)
+        else:
+            await step(db)
 
 
 class SqliteDatabase:

@@ -22,7 +22,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from checkpoint.db import Database, PostgresDatabase, SqliteDatabase
+from checkpoint.db import Database, PostgresDatabase, SchemaStep, SqliteDatabase, set_up
 from checkpoint.store import ConversationStore
 
 PRUNE_ABOVE = 8
@@ -97,7 +97,7 @@ def _where(url: str) -> str:
 
 @asynccontextmanager
 async def open_postgres(
-    url: str, schema: Sequence[str] = (), max_size: int = 10
+    url: str, schema: Sequence[SchemaStep] = (), max_size: int = 10
 ) -> AsyncIterator[Persistence]:
     pool = AsyncConnectionPool(
         url, open=False, min_size=1, max_size=max_size,
@@ -123,8 +123,7 @@ async def open_postgres(
             try:
                 await saver.setup()
                 await store.setup()
-                for statement in schema:
-                    await db.execute(statement)
+                await set_up(db, schema)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
         yield Persistence(saver, store, db, pool)
@@ -133,7 +132,7 @@ async def open_postgres(
 
 
 @asynccontextmanager
-async def open_sqlite(path: Path, schema: Sequence[str] = ()) -> AsyncIterator[Persistence]:
+async def open_sqlite(path: Path, schema: Sequence[SchemaStep] = ()) -> AsyncIterator[Persistence]:
     path.parent.mkdir(parents=True, exist_ok=True)
     async with aiosqlite.connect(path) as conn:
         await conn.execute("PRAGMA journal_mode=WAL")
@@ -142,17 +141,17 @@ async def open_sqlite(path: Path, schema: Sequence[str] = ()) -> AsyncIterator[P
         db = SqliteDatabase(conn)
         store = ConversationStore(db)
         await store.setup()
-        for statement in schema:
-            await db.execute(statement)
+        await set_up(db, schema)
         yield Persistence(saver, store, db)
 
 
 def open_persistence(
-    database_url: str | None, data_dir: Path, schema: Sequence[str] = ()
+    database_url: str | None, data_dir: Path, schema: Sequence[SchemaStep] = ()
 ) -> AbstractAsyncContextManager[Persistence]:
     """Postgres when `database_url` is set, else SQLite at `$DATA_DIR/support.sqlite`.
 
-    `schema`: further `CREATE ... IF NOT EXISTS` statements to run at start, in order."""
+    `schema`: further steps to run at start, in order: `CREATE ... IF NOT EXISTS` statements or
+    upgrades (`checkpoint.db.SchemaStep`)."""
     if database_url:
         return open_postgres(database_url, schema)
     return open_sqlite(data_dir / "support.sqlite", schema)

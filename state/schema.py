@@ -81,6 +81,8 @@ class Participation(TypedDict, total=False):
     human_replied: bool
     closed: bool
     ai_closed_no_reply: bool
+    handed_off: bool
+    """Something was handed off to a person (any reason): unbillable until a person replies."""
 
 
 def window_messages(left: list[AnyMessage], right: list[AnyMessage] | AnyMessage) -> list[AnyMessage]:

@@ -1,7 +1,8 @@
 """`GET /v1/reports/automation?from=&to=`: this brand's automation report (`accounting.report`).
 
 Tier one: the brand comes from the API key. `Accept: text/csv` returns the same figures as a
-two-column CSV; `python -m accounting` prints the same table.
+two-column CSV; `python -m accounting` prints the same table. An omitted `from` or `to` is that
+end of the current UTC month (v1.1; v1 required both), by the service's clock.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Query
 from fastapi.responses import Response
 
-from accounting.report import AutomationReport, automation_report, range_problem, to_csv
+from accounting.report import AutomationReport, automation_report, month_of, range_problem, to_csv
 from api.deps import Brand, Svc
 from api.schemas import problems
 
@@ -31,15 +32,23 @@ router = APIRouter(tags=["reports"])
 async def get_automation_report(
     brand: Brand,
     svc: Svc,
-    start: Annotated[date, Query(alias="from", description="first day, ISO date (UTC)")],
-    end: Annotated[date, Query(alias="to", description="last day, ISO date (UTC), included")],
+    start: Annotated[
+        date | None, Query(alias="from", description="first day, ISO date (UTC); default: this month's first")
+    ] = None,
+    end: Annotated[
+        date | None,
+        Query(alias="to", description="last day, ISO date (UTC), included; default: this month's last"),
+    ] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> AutomationReport | Response:
     """This brand's automation report; CSV when the client sends `Accept: text/csv`."""
+    now = svc.clock()
+    first, last = month_of(now)
+    start, end = start or first, end or last
     problem = range_problem(start, end)
     if problem:
         raise HTTPException(422, problem)
-    report = await automation_report(svc.ledger, brand, start, end, svc.clock())
+    report = await automation_report(svc.ledger, brand, start, end, now)
     if accept and "text/csv" in accept:
         filename = f"automation-{brand.brand_id}-{start}-{end}.csv"
         return Response(

@@ -67,6 +67,24 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
 
 
 @pytest.fixture
+def empty_postgres_url(postgres_template: str) -> Iterator[str]:
+    """A database with no table at all (not from the template), dropped after the test."""
+    del postgres_template  # only for its check that PostgreSQL is reachable
+    name = f"support_empty_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield _url(name)
+    with psycopg.connect(ADMIN_DB_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request: pytest.FixtureRequest) -> str | None:
+    """An empty database: a new SQLite file under `tmp_path` (None) or a new PostgreSQL database."""
+    return request.getfixturevalue("empty_postgres_url") if request.param == "postgres" else None
+
+
+@pytest.fixture
 def isolated_settings(database_url: str | None, tmp_path: Path, sandbox: Sandbox) -> Settings:
     return Settings(env="dev", database_url=database_url, data_dir=tmp_path)
 

@@ -6,12 +6,26 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accounting.billing import BillingPolicy, bill, entries_due, participation, step
+from accounting.billing import (
+    BillingPolicy,
+    bill,
+    billed_price,
+    entries_due,
+    participation,
+    price_cents,
+    step,
+)
 from accounting.ledger import Account
-from accounting.segments import EVENT_PARTICIPATION, ConversationEvent, participation_of, segment_of
+from accounting.segments import (
+    EVENT_PARTICIPATION,
+    ConversationEvent,
+    has_unanswered_handoff,
+    participation_of,
+    segment_of,
+)
 
 T0 = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -40,6 +54,14 @@ ORDERINGS = [
     (("customer_message", "ai_closed_no_reply", "human_reply"), "human_only", 0, 0),
     (("customer_message", "closed"), "nobody", 0, 0),
     (("closed", "reopened"), "nobody", 0, 0),
+    # A handoff nobody answered: free in both modes, whatever came before or after it.
+    (("customer_message", "ai_reply", "handed_off", "closed"), "ai_only", 0, 0),
+    (("customer_message", "ai_reply", "handed_off", "handed_back", "ai_reply", "closed"), "ai_only", 0, 0),
+    (("customer_message", "handed_off", "closed"), "nobody", 0, 0),
+    (("customer_message", "ai_closed_no_reply", "handed_off"), "ai_closed_no_reply", 0, 0),
+    # A person answered the handoff: `ai_and_human` as without it.
+    (("customer_message", "ai_reply", "handed_off", "human_reply", "closed"), "ai_and_human", 0, 45),
+    (("customer_message", "handed_off", "human_reply", "handed_back", "closed"), "human_only", 0, 0),
 ]
 
 
@@ -70,6 +92,19 @@ LEDGERS = [
     (("customer_message", "ai_reply", "closed", "reopened", "ai_reply", "closed"), ["charge:ai_only"]),
     (("closed", "customer_message", "ai_reply"), ["charge:ai_only"]),
     (("human_reply", "customer_message", "ai_reply", "closed"), []),
+    (("customer_message", "ai_reply", "handed_off", "closed"), []),
+    (("customer_message", "ai_reply", "closed", "handed_off"), ["charge:ai_only", "credit:ai_only"]),
+    (
+        ("customer_message", "ai_reply", "closed", "handed_off", "human_reply", "closed"),
+        ["charge:ai_only", "credit:ai_only"],
+    ),
+    (
+        ("customer_message", "ai_reply", "closed", "handed_off", "handed_back", "ai_reply", "closed"),
+        [
+            "charge:ai_only",
+            "credit:ai_only",
+        ],
+    ),
 ]
 
 
@@ -101,6 +136,31 @@ def test_that_a_brands_window_decides_when_quiet_means_billable() -> None:
     events = hourly(("customer_message", "ai_reply"))
     assert [e.key for e in bill(events, short, T0 + 25 * HOUR)[1]] == ["charge:ai_only"]
     assert bill(events, STRICT, T0 + 25 * HOUR)[1] == []
+
+
+def test_that_a_handoff_after_the_charge_claws_it_back_at_the_handoff() -> None:
+    events = hourly(("customer_message", "ai_reply", "closed", "customer_message", "handed_off"))
+    account, entries = bill(events, STRICT, LATER)
+    assert [(e.key, e.amount_cents, e.at, e.reason) for e in entries] == [
+        ("charge:ai_only", 90, T0 + 2 * HOUR, "closed"),
+        ("credit:ai_only", -90, T0 + 4 * HOUR, "handed off"),
+    ]
+    assert account.handed_off_at == T0 + 4 * HOUR
+
+
+def test_that_assisted_mode_bills_the_share_once_a_person_answers_the_handoff() -> None:
+    events = hourly(("customer_message", "ai_reply", "handed_off", "closed", "human_reply", "closed"))
+    assert bill(events[:4], ASSISTED, LATER)[1] == []
+    assert [(e.key, e.amount_cents, e.at) for e in bill(events, ASSISTED, LATER)[1]] == [
+        ("charge:ai_and_human", 45, T0 + 4 * HOUR),  # at the reply that made it billable, not the close
+    ]
+
+
+def test_that_the_guard_hands_off_and_a_quiet_conversation_after_it_is_never_billed() -> None:
+    events = [("customer_message", T0), ("ai_reply", T0), ("customer_message", T0 + HOUR)]
+    events.append(("handed_off", T0 + HOUR))  # the guard's turn: turn_events(apology, "internal_error")
+    assert bill(events, STRICT, LATER)[1] == []
+    assert bill(events[:2], STRICT, LATER)[1] != []  # without the guard's handoff it would be billed
 
 
 def test_that_a_late_human_reply_after_the_window_is_charged_then_credited() -> None:
@@ -141,18 +201,47 @@ def timed(events: list[ConversationEvent], gaps: list[int]) -> list[tuple[Conver
     return [(e, T0 + sum(gaps[: i + 1]) * HOUR) for i, e in enumerate(events)]
 
 
-@given(EVENT_LISTS, GAPS, st.integers(0, 10), st.integers(0, 400), st.sampled_from([STRICT, ASSISTED]))
-def test_that_adding_a_human_reply_never_raises_the_bill(
-    events: list[ConversationEvent], gaps: list[int], where: int, settle_after: int, policy: BillingPolicy
+SETTLED = LATER + 2000 * HOUR
+"""Later than any timed sequence's last event plus the window: everything fell due."""
+
+
+@given(EVENT_LISTS, GAPS, st.integers(0, 10), st.sampled_from([STRICT, ASSISTED]))
+def test_that_adding_a_human_reply_never_raises_the_bill_but_may_answer_a_handoff(
+    events: list[ConversationEvent], gaps: list[int], where: int, policy: BillingPolicy
 ) -> None:
+    # Compared once everything fell due: at a given moment an earlier human reply can bring the
+    # assisted charge's due date forward (the window restarts on activity), so a snapshot may differ.
     where = min(where, len(events))
     without = timed(events, gaps)
     at = without[where - 1][1] if where else T0
     with_human = [*without[:where], ("human_reply", at), *without[where:]]
-    now = (without[-1][1] if without else T0) + settle_after * HOUR
-    assert sum(e.amount_cents for e in bill(with_human, policy, now)[1]) <= sum(
-        e.amount_cents for e in bill(without, policy, now)[1]
-    )
+    billed = sum(e.amount_cents for e in bill(with_human, policy, SETTLED)[1])
+    if has_unanswered_handoff(participation_of(events)):  # a person answering it may bill the share
+        assert billed == price_cents("ai_and_human", policy) * ("ai_reply" in events)
+    else:
+        assert billed <= sum(e.amount_cents for e in bill(without, policy, SETTLED)[1])
+
+
+@settings(max_examples=1000)
+@given(
+    st.lists(st.sampled_from([e for e in EVENT_PARTICIPATION if e != "human_reply"]), max_size=10),
+    GAPS,
+    st.integers(0, 10),
+    st.integers(0, 400),
+    st.sampled_from([STRICT, ASSISTED]),
+)
+def test_that_a_handoff_no_person_answered_is_never_charged_net_in_any_mode(
+    events: list[ConversationEvent], gaps: list[int], where: int, settle_after: int, policy: BillingPolicy
+) -> None:
+    where = min(where, len(events))
+    handed = [*events[:where], "handed_off", *events[where:]]
+    sequence = timed(handed, gaps)
+    now = sequence[-1][1] + settle_after * HOUR
+    account, entries = bill(sequence, policy, now)
+    first = sequence[handed.index("handed_off")][1]
+    assert sum(e.amount_cents for e in entries) == 0
+    assert all(e.at <= first for e in entries if e.kind == "charge")  # none falls due after it
+    assert account.handed_off_at == first
 
 
 @given(EVENT_LISTS, GAPS, st.integers(0, 400))
@@ -166,12 +255,14 @@ def test_that_settling_again_or_at_any_later_time_owes_nothing_new_but_what_fell
     assert segment_of(participation_of(events)) == segment_of(participation(account))
 
 
-@given(EVENT_LISTS, GAPS)
-def test_that_the_bill_depends_only_on_who_replied_once_everything_fell_due(
-    events: list[ConversationEvent], gaps: list[int]
+@given(EVENT_LISTS, GAPS, st.sampled_from([STRICT, ASSISTED]))
+def test_that_the_bill_depends_only_on_who_replied_and_any_handoff_once_everything_fell_due(
+    events: list[ConversationEvent], gaps: list[int], policy: BillingPolicy
 ) -> None:
-    billed = sum(e.amount_cents for e in bill(timed(events, gaps), STRICT, LATER + 2000 * HOUR)[1])
-    assert billed == (90 if segment_of(participation_of(events)) == "ai_only" else 0)
+    billed = sum(e.amount_cents for e in bill(timed(events, gaps), policy, SETTLED)[1])
+    p = participation_of(events)
+    assert billed == billed_price(p, policy)
+    assert billed == (0 if has_unanswered_handoff(p) else price_cents(segment_of(p), policy))
 
 
 def test_that_step_settles_what_fell_due_before_applying_the_event() -> None:

@@ -127,5 +127,61 @@ async def test_that_report_queries_hold_only_the_asking_brands_rows(ledger: Ledg
     assert [(e.key, e.amount_cents) for e in await ledger.entries_between("globex", *nov)] == [
         ("charge:ai_only", 110)
     ]
-    assert await ledger.participation_counts("acme", *nov) == [(True, False, False, 1)]
+    assert await ledger.participation_counts("acme", *nov) == [(True, False, False, False, 1)]
     assert await ledger.entries_between("acme", date(2026, 12, 1), date(2026, 12, 31)) == []
+
+
+async def test_that_the_stored_ledger_writes_what_the_pure_policy_decides_about_a_handoff(
+    ledger: Ledger,
+) -> None:
+    events = [
+        ("turn:m1:customer_message", "customer_message", T0),
+        ("turn:m1:ai_reply", "ai_reply", T0),
+        ("event:e1", "closed", T0 + HOUR),
+        ("turn:m2:customer_message", "customer_message", T0 + 2 * HOUR),
+        ("turn:m2:handed_off", "handed_off", T0 + 2 * HOUR),
+        ("event:e2", "closed", T0 + 3 * HOUR),
+    ]
+    thread = "acme:c-handed"
+    await _play(ledger, thread, events)
+    await _play(ledger, thread, [(key, kind, at + 100 * HOUR) for key, kind, at in events])  # a replay
+    expected = bill([(kind, at) for _, kind, at in events], STRICT, T0 + 3 * HOUR)[1]
+    stored = await ledger.entries(thread)
+    assert (
+        [(e.key, e.amount_cents, e.at, e.reason) for e in stored]
+        == [(e.key, e.amount_cents, e.at, e.reason) for e in expected]
+        == [
+            ("charge:ai_only", 90, T0 + HOUR, "closed"),
+            ("credit:ai_only", -90, T0 + 2 * HOUR, "handed off"),
+        ]
+    )
+    account = await ledger.account(thread)
+    assert account is not None
+    assert (account.handed_off_at, account.is_closed, account.pending) == (T0 + 2 * HOUR, True, False)
+    assert await settle_brand(ledger, ACME, T0 + 500 * HOUR) == []
+
+
+async def test_that_unanswered_handoffs_are_the_brands_open_ones_no_person_replied_to(ledger: Ledger) -> None:
+    handed = [("turn:m1:customer_message", "customer_message"), ("turn:m1:handed_off", "handed_off")]
+    for name, at, after in [
+        ("waiting", T0 + 2 * HOUR, []),
+        ("oldest", T0, [("event:b", "handed_back")]),  # handed back unanswered: still on the line
+        ("answered", T0 - HOUR, [("event:h", "human_reply")]),
+        ("closed", T0 - HOUR, [("event:c", "closed")]),
+    ]:
+        await record(ledger, ACME, f"acme:{name}", name, handed, at)
+        await record(ledger, ACME, f"acme:{name}", name, after, at + HOUR)
+    await record(ledger, GLOBEX, "globex:g", "g", handed, T0 - 5 * HOUR)
+    await _play(ledger, "acme:never", CLAWED_BACK[:2])
+    assert await ledger.unanswered_handoffs("acme") == (2, T0)
+    assert await ledger.unanswered_handoffs("globex") == (1, T0 - 5 * HOUR)
+    await record(
+        ledger, ACME, "acme:closed", "closed", [("turn:m2:customer_message", "customer_message")], T0
+    )
+    assert await ledger.unanswered_handoffs("acme") == (3, T0 - HOUR)  # the customer reopened it
+    nov = (date(2026, 11, 1), date(2026, 11, 30))
+    assert sorted(await ledger.participation_counts("acme", *nov)) == [
+        (False, False, False, True, 3),
+        (False, True, False, True, 1),
+        (True, False, False, False, 1),
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from fastapi.testclient import TestClient
 
@@ -34,9 +34,29 @@ def test_that_a_bad_range_is_422_with_a_reason(client: TestClient) -> None:
     )
     status, detail = problem({"from": "2026-13-01", "to": "2026-11-30"})
     assert (status, detail[0]["loc"]) == (422, ["query", "from"])  # type: ignore[index]
-    status, detail = problem({"from": "2026-11-01"})
-    assert (status, detail[0]["loc"], detail[0]["type"]) == (422, ["query", "to"], "missing")  # type: ignore[index]
+    status, detail = problem({"from": "2026-11-01", "to": "30 November"})
+    assert (status, detail[0]["loc"]) == (422, ["query", "to"])  # type: ignore[index]
     assert client.get("/v1/reports/automation", params=NOV).status_code == 401
+
+
+def test_that_an_omitted_end_of_the_range_is_that_end_of_the_current_utc_month(client: TestClient) -> None:
+    clock = set_clock(client, datetime(2026, 12, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))))
+
+    def bounds(params: dict) -> tuple[str, str]:
+        body = report(client, params)
+        return body["from"], body["to"]
+
+    assert bounds({}) == ("2026-11-01", "2026-11-30")  # 22:30 on 30 November in UTC
+    assert bounds({"from": "2026-11-15"}) == ("2026-11-15", "2026-11-30")
+    assert bounds({"to": "2026-11-20"}) == ("2026-11-01", "2026-11-20")
+    assert bounds(NOV) == ("2026-11-01", "2026-11-30")
+    clock.advance(hours=2)
+    assert bounds({}) == ("2026-12-01", "2026-12-31")
+    response = client.get("/v1/reports/automation", params={"from": "2027-01-01"}, headers=ACME)
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": "from (2027-01-01) is after to (2026-12-31)"},
+    )
 
 
 def test_that_a_brands_report_holds_only_its_own_conversations(isolated_client: TestClient) -> None:

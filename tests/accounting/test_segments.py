@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from accounting.segments import (
     EVENT_PARTICIPATION,
     ConversationEvent,
+    has_unanswered_handoff,
     participation_of,
     segment_of,
     turn_events,
@@ -71,12 +72,28 @@ def test_that_the_segment_ignores_order_repeats_and_message_counts(events: list,
     assert segment_of(participation_of(events)) == dict(SEGMENT_TABLE)[who]
 
 
-def test_that_a_turn_records_a_reply_a_silent_close_or_for_the_guard_nothing() -> None:
+def test_that_a_turn_records_a_reply_a_silent_close_a_handoff_and_for_the_guard_only_the_handoff() -> None:
     assert turn_events("Order #1001 ...", None) == ["customer_message", "ai_reply"]
-    assert turn_events("I passed this on.", "customer_asked") == ["customer_message", "ai_reply"]
+    assert turn_events("I passed this on.", "customer_asked") == [
+        "customer_message",
+        "ai_reply",
+        "handed_off",
+    ]
+    assert turn_events("", "deadline") == ["customer_message", "handed_off"]
     assert turn_events(None, None) == ["customer_message", "ai_closed_no_reply"]
-    assert turn_events("Sorry, something went wrong", "internal_error") == ["customer_message"]
+    assert turn_events("Sorry, something went wrong", "internal_error") == ["customer_message", "handed_off"]
     assert turn_events("", None) == ["customer_message"]
+
+
+def test_that_a_handoff_leaves_the_segment_and_only_a_human_reply_answers_it() -> None:
+    handed = participation_of(
+        ["customer_message", "ai_reply", "handed_off", "handed_back", "ai_reply", "closed"]
+    )
+    assert (segment_of(handed), has_unanswered_handoff(handed)) == ("ai_only", True)
+    answered = participation_of(["customer_message", "ai_reply", "handed_off", "human_reply", "handed_back"])
+    assert (segment_of(answered), has_unanswered_handoff(answered)) == ("ai_and_human", False)
+    assert EVENT_PARTICIPATION["handed_back"] == {}
+    assert has_unanswered_handoff(participation_of(["customer_message", "ai_reply", "closed"])) is False
 
 
 RESOLVED = [{**new_run("order_status"), "status": "resolved", "turn": 1}]

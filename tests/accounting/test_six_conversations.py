@@ -33,6 +33,9 @@ EXPECTED_JSON = {
     "charges": {"count": 2, "amount": 1.8},
     "credits": {"count": 1, "amount": -0.9},
     "billable": {"count": 1, "amount": 0.9},
+    "automated": 1,
+    "handed_off_no_human_reply": 0,
+    "unanswered_handoffs": {"count": 0, "oldest_since": None, "oldest_age_seconds": None},
 }
 EXPECTED_CSV = """metric,value
 brand,acme
@@ -53,6 +56,11 @@ credits_count,1
 credits_amount,-0.90
 billable_count,1
 billable_amount,0.90
+automated,1
+handed_off_no_human_reply,0
+unanswered_handoffs_count,0
+unanswered_handoffs_oldest_since,
+unanswered_handoffs_oldest_age_seconds,
 """
 
 
@@ -118,7 +126,7 @@ def test_that_six_conversations_produce_this_report_in_json_csv_and_the_cli(
     cli_json, cli_csv, table = outputs
     assert (json.loads(cli_json), cli_csv) == (EXPECTED_JSON, EXPECTED_CSV)
     assert table == render_table([tuple(line.split(",")) for line in EXPECTED_CSV.splitlines()[1:]])
-    assert table.splitlines()[5] == "conversations                              6"
+    assert table.splitlines()[5] == "conversations" + " " * 36 + "6"
 
     if True:  # shown with `pytest -s`
         print("\n\nGET /v1/reports/automation?from=2026-11-01&to=2026-11-30  (brand acme)\n")
