@@ -1,6 +1,7 @@
 """Properties over random sequences of customer messages and helpdesk events, through the real API:
-the status is always the pure function's (state/ownership.py), and while a person owns the
-conversation the AI neither replies, nor calls the model, nor writes to the store."""
+the status is always the pure function's (state/ownership.py); while a person owns the
+conversation the AI neither replies, nor calls the model, nor writes to the store; and once it
+closes, a conversation with a handoff no person answered is not billed (its ledger nets to zero)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ def test_that_the_ai_never_replies_or_acts_while_a_person_owns_the_conversation(
     client: TestClient, sandbox: Sandbox, steps: list[tuple[str, str]]
 ) -> None:
     conversation, owner = new_conversation(), Owner()
+    handed_off = human_replied = False
     for kind, what in steps:
+        human_replied |= (kind, what) == ("event", "human_reply")
         if kind == "event":
             body: dict[str, Any] = event(
                 client, conversation, what, text="Dana here." if what == "human_reply" else None
@@ -67,4 +70,10 @@ def test_that_the_ai_never_replies_or_acts_while_a_person_owns_the_conversation(
             assert (_writes(sandbox), _model_calls(sandbox)) == (writes, calls)
         if out["handoff"] is not None:
             owner = next_owner(owner, "handoff")
+            handed_off = True
         assert out["status"] == owner.status
+    event(client, conversation, "closed")
+    service = client.app.state.service  # type: ignore[attr-defined]
+    entries = client.portal.call(service.ledger.entries, f"acme:{conversation}")  # type: ignore[union-attr]
+    if handed_off and not human_replied:
+        assert sum(e.amount_cents for e in entries) == 0, entries
