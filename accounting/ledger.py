@@ -254,16 +254,18 @@ class Ledger:
         )
         return [FlagCount(bool(a), bool(h), bool(s), bool(o), int(n)) for a, h, s, o, n in rows]
 
-    async def unanswered_handoffs(self, brand: str) -> tuple[int, datetime | None]:
-        """This brand's open conversations with a handoff and no human reply: how many, and the
-        earliest first handoff among them (any opening date)."""
+    async def unanswered_handoffs(self, brand: str) -> tuple[int, int, datetime | None]:
+        """This brand's conversations with a handoff no person replied to (any opening date): how
+        many in all (closed ones too: a handoff closed unanswered was never answered), how many are
+        still open, and the earliest first handoff among the open ones (the longest wait)."""
         rows = await self.db.fetchall(
-            "SELECT COUNT(*), MIN(handed_off_at) FROM billing_accounts WHERE brand_id = ? "
-            "AND handed_off_at IS NOT NULL AND human_replied = 0 AND is_closed = 0",
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN is_closed = 0 THEN 1 ELSE 0 END), 0), "
+            "MIN(CASE WHEN is_closed = 0 THEN handed_off_at END) FROM billing_accounts WHERE brand_id = ? "
+            "AND handed_off_at IS NOT NULL AND human_replied = 0",
             (brand,),
         )
-        count, oldest = rows[0]
-        return int(count), _time(oldest)
+        count, still_open, oldest = rows[0]
+        return int(count), int(still_open), _time(oldest)
 
     async def entries_between(self, brand: str, start: date, end: date) -> list[Entry]:
         """This brand's ledger entries that took effect on days `start`..`end` (inclusive, UTC)."""

@@ -47,11 +47,14 @@ class Tally(BaseModel):
 
 
 class UnansweredHandoffs(BaseModel):
-    """Open conversations with a handoff no person has replied to, as of the report's run (any range)."""
+    """Conversations with a handoff no person has replied to, as of the report's run (any range)."""
 
     count: int
+    """All of them, closed ones too: a handoff closed unanswered was never answered."""
+    open: int
+    """Those still open: customers still waiting for a person."""
     oldest_since: datetime | None
-    """The first handoff of the one waiting longest; null when none waits."""
+    """The first handoff of the open one waiting longest; null when none waits."""
     oldest_age_seconds: int | None
     """Seconds from `oldest_since` to when the report ran."""
 
@@ -102,10 +105,12 @@ def _tally(entries: Iterable[Entry]) -> Tally:
     return Tally(count=len(listed), amount=sum(e.amount_cents for e in listed) / 100)
 
 
-def unanswered_line(count: int, oldest: datetime | None, now: datetime) -> UnansweredHandoffs:
+def unanswered_line(
+    count: int, still_open: int, oldest: datetime | None, now: datetime
+) -> UnansweredHandoffs:
     """The unanswered-handoff line as of `now` (an age is never negative, whatever the clocks say)."""
     age = max(0, int((now - oldest).total_seconds())) if oldest else None
-    return UnansweredHandoffs(count=count, oldest_since=oldest, oldest_age_seconds=age)
+    return UnansweredHandoffs(count=count, open=still_open, oldest_since=oldest, oldest_age_seconds=age)
 
 
 def summarise(
@@ -187,6 +192,7 @@ def _unanswered_rows(line: UnansweredHandoffs) -> list[tuple[str, str]]:
     since, age = line.oldest_since, line.oldest_age_seconds
     return [
         ("unanswered_handoffs_count", str(line.count)),
+        ("unanswered_handoffs_open", str(line.open)),
         ("unanswered_handoffs_oldest_since", since.isoformat() if since else ""),
         ("unanswered_handoffs_oldest_age_seconds", "" if age is None else str(age)),
     ]

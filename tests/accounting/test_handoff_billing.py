@@ -2,7 +2,7 @@
 
 Globex's conversation that the AI handed off and that closed with no human reply used to be billed
 as `ai_only` (automation rate 1.0, a 1.10 charge); now it stays `ai_only` but is neither automated
-nor billed, and it sits on the report's unanswered-handoff line until it is closed.
+nor billed, and it sits on the report's unanswered-handoff line (counted `open` until it closes).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from workflows.spec import Workflow
 START = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 NOV = {"from": "2026-11-01", "to": "2026-11-30"}
 DEC = {"from": "2026-12-01", "to": "2026-12-31"}
-NONE_WAITING = {"count": 0, "oldest_since": None, "oldest_age_seconds": None}
+NONE_WAITING = {"count": 0, "open": 0, "oldest_since": None, "oldest_age_seconds": None}
+CLOSED_UNANSWERED = {"count": 1, "open": 0, "oldest_since": None, "oldest_age_seconds": None}
 
 
 def report(client: TestClient, params: dict, headers: dict) -> dict:
@@ -47,7 +48,7 @@ def test_that_a_globex_conversation_handed_off_and_closed_unanswered_is_not_bill
     event(client, "ai-only", "closed", headers=GLOBEX)
 
     clock.advance(minutes=10)
-    waiting = {"count": 1, "oldest_since": "2026-11-10T09:00:00Z", "oldest_age_seconds": 600}
+    waiting = {"count": 1, "open": 1, "oldest_since": "2026-11-10T09:00:00Z", "oldest_age_seconds": 600}
     assert report(client, NOV, GLOBEX)["unanswered_handoffs"] == waiting
     assert report(client, DEC, GLOBEX)["unanswered_handoffs"] == waiting  # whatever the range
     assert report(client, NOV, ACME)["unanswered_handoffs"] == NONE_WAITING  # the brand's own only
@@ -62,14 +63,15 @@ def test_that_a_globex_conversation_handed_off_and_closed_unanswered_is_not_bill
     assert (nov["charges"], nov["credits"], nov["billable"]) == (
         {"count": 1, "amount": 1.1}, {"count": 0, "amount": 0.0}, {"count": 1, "amount": 1.1},
     )  # fmt: skip  # the AI-only conversation alone
-    assert (nov["handed_off_no_human_reply"], nov["unanswered_handoffs"]) == (1, NONE_WAITING)
+    assert (nov["handed_off_no_human_reply"], nov["unanswered_handoffs"]) == (1, CLOSED_UNANSWERED)
     csv = client.get("/v1/reports/automation", params=NOV, headers={**GLOBEX, "Accept": "text/csv"}).text
     rows = dict(line.split(",") for line in csv.splitlines())
     assert (rows["automated"], rows["handed_off_no_human_reply"], rows["unanswered_handoffs_count"]) == (
         "1",
         "1",
-        "0",
+        "1",
     )
+    assert rows["unanswered_handoffs_open"] == "0"  # closed unanswered: on the line, waiting no more
 
 
 def test_that_a_handoff_after_the_charge_credits_it_and_a_person_answering_keeps_it_free_in_strict_mode(
@@ -87,7 +89,7 @@ def test_that_a_handoff_after_the_charge_credits_it_and_a_person_answering_keeps
         {"count": 1, "amount": 0.9}, {"count": 1, "amount": -0.9}, {"count": 0, "amount": 0.0}, 0,
     )  # fmt: skip
     assert after["unanswered_handoffs"] == {
-        "count": 1, "oldest_since": "2026-11-10T10:00:00Z", "oldest_age_seconds": 0,
+        "count": 1, "open": 1, "oldest_since": "2026-11-10T10:00:00Z", "oldest_age_seconds": 0,
     }  # fmt: skip
     clock.advance(hours=1)
     assert event(client, "charged", "human_reply", text="Hi, Sam here.")["segment"] == "ai_and_human"
@@ -120,5 +122,5 @@ def test_that_the_guards_handoff_after_an_ai_answer_keeps_a_quiet_conversation_u
     nov = report(client, NOV, ACME)
     assert (nov["segments"]["ai_only"], nov["automated"], nov["charges"]["count"]) == (1, 0, 0)
     assert nov["unanswered_handoffs"] == {
-        "count": 1, "oldest_since": "2026-11-10T09:00:00Z", "oldest_age_seconds": 100 * 3600,
+        "count": 1, "open": 1, "oldest_since": "2026-11-10T09:00:00Z", "oldest_age_seconds": 100 * 3600,
     }  # fmt: skip

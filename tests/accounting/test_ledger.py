@@ -161,7 +161,9 @@ async def test_that_the_stored_ledger_writes_what_the_pure_policy_decides_about_
     assert await settle_brand(ledger, ACME, T0 + 500 * HOUR) == []
 
 
-async def test_that_unanswered_handoffs_are_the_brands_open_ones_no_person_replied_to(ledger: Ledger) -> None:
+async def test_that_unanswered_handoffs_are_the_brands_no_person_replied_to_and_open_ones_wait(
+    ledger: Ledger,
+) -> None:
     handed = [("turn:m1:customer_message", "customer_message"), ("turn:m1:handed_off", "handed_off")]
     for name, at, after in [
         ("waiting", T0 + 2 * HOUR, []),
@@ -173,12 +175,12 @@ async def test_that_unanswered_handoffs_are_the_brands_open_ones_no_person_repli
         await record(ledger, ACME, f"acme:{name}", name, after, at + HOUR)
     await record(ledger, GLOBEX, "globex:g", "g", handed, T0 - 5 * HOUR)
     await _play(ledger, "acme:never", CLAWED_BACK[:2])
-    assert await ledger.unanswered_handoffs("acme") == (2, T0)
-    assert await ledger.unanswered_handoffs("globex") == (1, T0 - 5 * HOUR)
+    assert await ledger.unanswered_handoffs("acme") == (3, 2, T0)  # the closed one: unanswered, not waiting
+    assert await ledger.unanswered_handoffs("globex") == (1, 1, T0 - 5 * HOUR)
     await record(
         ledger, ACME, "acme:closed", "closed", [("turn:m2:customer_message", "customer_message")], T0
     )
-    assert await ledger.unanswered_handoffs("acme") == (3, T0 - HOUR)  # the customer reopened it
+    assert await ledger.unanswered_handoffs("acme") == (3, 3, T0 - HOUR)  # the customer reopened it
     nov = (date(2026, 11, 1), date(2026, 11, 30))
     assert sorted(await ledger.participation_counts("acme", *nov)) == [
         (False, False, False, True, 3),

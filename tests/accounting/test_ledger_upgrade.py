@@ -70,14 +70,14 @@ async def test_that_a_ledger_created_by_the_old_ddl_gains_handed_off_at_and_keep
         assert await ledger.account("acme:c-old") == Account(
             "acme:c-old", "acme", "c-old", True, False, False, False, T0, T0, None, True, None
         )
-        assert await ledger.unanswered_handoffs("acme") == (0, None)
+        assert await ledger.unanswered_handoffs("acme") == (0, 0, None)
         await record(ledger, ACME, "acme:c-old", "c-old", [("turn:m2:handed_off", "handed_off")], T0 + HOUR)
     async with open_persistence(empty_database_url, tmp_path, SCHEMA) as again:  # the upgrade runs again
         ledger = Ledger(again.db)
         assert (await _columns(ledger)).count("handed_off_at") == 1
         account = await ledger.account("acme:c-old")
         assert account is not None and (account.handed_off_at, account.pending) == (T0 + HOUR, False)
-        assert await ledger.unanswered_handoffs("acme") == (1, T0 + HOUR)
+        assert await ledger.unanswered_handoffs("acme") == (1, 1, T0 + HOUR)
 
 
 async def test_that_the_sqlite_file_written_before_wave_2_opens_and_bills_as_before(tmp_path: Path) -> None:

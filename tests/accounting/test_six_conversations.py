@@ -35,7 +35,7 @@ EXPECTED_JSON = {
     "billable": {"count": 1, "amount": 0.9},
     "automated": 1,
     "handed_off_no_human_reply": 0,
-    "unanswered_handoffs": {"count": 0, "oldest_since": None, "oldest_age_seconds": None},
+    "unanswered_handoffs": {"count": 0, "open": 0, "oldest_since": None, "oldest_age_seconds": None},
 }
 EXPECTED_CSV = """metric,value
 brand,acme
@@ -59,6 +59,7 @@ billable_amount,0.90
 automated,1
 handed_off_no_human_reply,0
 unanswered_handoffs_count,0
+unanswered_handoffs_open,0
 unanswered_handoffs_oldest_since,
 unanswered_handoffs_oldest_age_seconds,
 """
