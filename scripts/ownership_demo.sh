@@ -54,7 +54,7 @@ say "$G" gx-ho m1 "I want to talk to a human" "$BOB"
 ev "$G" gx-ho e1 closed
 MONTH_FROM=$(date -u +%Y-%m-01)
 echo "\$ GET /v1/reports/automation  (globex, this month)"
-curl -s "$U/reports/automation" -H "$G" | jq -c '{segments, automated, automation_rate, billable_count, billable_amount, handed_off_no_human_reply, unanswered_handoffs}'
+curl -s "$U/reports/automation" -H "$G" | jq -c '{segments, automated, automation_rate, billable, handed_off_no_human_reply, unanswered_handoffs}'
 echo
 echo "== 5. the handoff queue and a conversation read back"
 say "$A" own-2 m1 "where is my order 1001? and I want to speak to a person" "$ALICE"
