@@ -24,7 +24,8 @@ model must see no request.
 
 After the soak, per conversation: the saved checkpoint (the app's graph, `aget_state`) is checked
 for dangling tool calls in `messages` and in every run's `transcript`; then one more turn is sent
-with everything healthy (a probe). A thread is poisoned when the sandbox model answered 400 to that
+with everything healthy (a probe, after a `handed_back` event: the faults handed asks to a person,
+who gives the conversation back). A thread is poisoned when the sandbox model answered 400 to that
 probe, or the probe did not resolve (not 200, a handoff, or no workflow resolved). Lost inbound
 messages: every `message_id` sent must be stored exactly once as a customer message (the store
 behind `GET /v1/conversations/{id}`), and the customer messages that GET returns must be the texts
@@ -361,6 +362,10 @@ class Soak:
         dangling = len(dangling_calls(values.get("messages", [])))
         dangling += sum(len(dangling_calls(r["transcript"])) for r in values.get("runs", {}).values())
         before = self.tally.model_400s
+        # the faults handed asks to a person; the person hands the conversation back, so the probe
+        # is answered by the AI and shows whether the saved state can still be used
+        back = {"event_id": f"probe-back-{conversation}", "type": "handed_back", "author": "soak"}
+        await self.api.post(f"/v1/conversations/{conversation}/events", json=back, headers=API_KEY)
         probe_id = f"probe-{conversation}"
         response = await self.post(conversation, probe_id, PROBE_TEXT)
         self.tally.sent[conversation].append((probe_id, PROBE_TEXT))
