@@ -37,6 +37,8 @@ class Service:
     locks: ThreadLocks = field(default_factory=ThreadLocks)
     clock: Callable[[], datetime] = field(default=utc_now)
     """The time accounting events are recorded at; tests replace it to cross the inactivity window."""
+    registry: Registry = field(default=REGISTRY)
+    """The workflows the graph runs: what each one writes is read from here (`service.history`)."""
     ledger: Ledger = field(init=False)
     """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
     costs: CostLedger = field(init=False)
@@ -59,6 +61,6 @@ async def open_service(settings: Settings, registry: Registry = REGISTRY) -> Asy
     async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
         try:
             graph = compile_graph(persistence.checkpointer, registry)
-            yield Service(graph, persistence)
+            yield Service(graph, persistence, registry=registry)
         finally:
             await aclose_clients()
