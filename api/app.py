@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import KeyRing
-from api.routes import events, messages, ops, reports
+from api.routes import events, handoffs, messages, ops, reports
 from config.settings import Settings, get_settings
 from service.core import open_service
 from service.once import IdReused
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, registry: Registry = REGISTRY) 
     app.include_router(events.router)
     app.include_router(reports.router)
     app.include_router(messages.router)
+    app.include_router(handoffs.router)
     app.include_router(ops.router)
     app.add_middleware(BodyCap, max_bytes=settings.max_body_bytes)
     return app

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -143,6 +144,23 @@ class ConversationStore:
             StoredMessage(author, text if text is not None else raw or "", time, mid)
             for author, text, raw, time, mid in rows
         ]
+
+    async def last_customer_messages(self, threads: Sequence[str]) -> dict[str, StoredMessage]:
+        """The latest customer message of each of `threads` (a thread without one: absent)."""
+        if not threads:
+            return {}
+        marks = ", ".join("?" for _ in threads)
+        rows = await self.db.fetchall(
+            "SELECT m.thread_id, m.author, m.text, m.raw_text, m.created_at, m.message_id "
+            f"FROM conversation_messages m WHERE m.thread_id IN ({marks}) AND m.author = 'customer' "
+            "AND m.seq = (SELECT MAX(l.seq) FROM conversation_messages l "
+            "WHERE l.thread_id = m.thread_id AND l.author = 'customer')",
+            tuple(threads),
+        )
+        return {
+            thread: StoredMessage(author, text if text is not None else raw or "", time, mid)
+            for thread, author, text, raw, time, mid in rows
+        }
 
     async def exists(self, thread: str) -> bool:
         rows = await self.db.fetchall(

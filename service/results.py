@@ -135,3 +135,41 @@ class EventResponse(BaseModel):
     segment: Segment
     status: Status | None = None
     """Who owns the conversation after this event."""
+
+
+class LastMessageOut(BaseModel):
+    text: str
+    time: str
+
+
+class WaitingHandoffOut(BaseModel):
+    """A conversation awaiting a person."""
+
+    conversation_id: str
+    since: str
+    """When a person started to be awaited (the first unanswered handoff)."""
+    reason: str | None
+    """The latest handoff's reason."""
+    unresolved: list[str]
+    last_customer_message: LastMessageOut | None
+    writes: list[WriteOut]
+
+
+class HandoffPage(BaseModel):
+    handoffs: list[WaitingHandoffOut]
+    next_cursor: str | None
+    """Pass as `cursor` for the next page; null on the last page."""
+
+
+class ConversationSummaryOut(BaseModel):
+    conversation_id: str
+    status: Status
+    since: str
+    """When the conversation got this status."""
+    updated_at: str
+
+
+class ConversationPage(BaseModel):
+    conversations: list[ConversationSummaryOut]
+    next_cursor: str | None
+    """Pass as `cursor` for the next page; null on the last page."""
