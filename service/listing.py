@@ -5,6 +5,9 @@ Both read the stored owners (`checkpoint/owners.py`), oldest first: by when a pe
 awaited, or by when the conversation got its status; ties by conversation. A page ends with an
 opaque cursor for the next (`encode_cursor`: the last row's time and conversation, and which list
 it belongs to); a cursor this service did not make, or made for the other list, is `BadCursor`.
+
+Conversations written before owners were stored have no row: `adopt_owners` stores the owner their
+history gives them (`service.ownership.load_owner`), once, at start, so the lists see them too.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from brands.context import thread_id
 from checkpoint.owners import OwnerRow
 from service.core import Service
 from service.history import write_out
+from service.ownership import load_owner
 from service.results import (
     ConversationPage,
     ConversationSummaryOut,
@@ -118,3 +122,15 @@ def _summary(row: OwnerRow) -> ConversationSummaryOut:
         since=row.since,
         updated_at=row.updated_at,
     )
+
+
+async def adopt_owners(svc: Service) -> int:
+    """Store the owner of every conversation written before owners were stored, as its history
+    gives it; an owner stored meanwhile (a turn on another process) is kept. Returns how many."""
+    owners = svc.persistence.store.owners
+    adopted = 0
+    for thread, brand_id in await owners.unowned():
+        conversation_id = thread.removeprefix(f"{brand_id}:")
+        row = await load_owner(svc, brand_id, conversation_id, thread, svc.clock())
+        adopted += await owners.add(row)
+    return adopted
