@@ -12,6 +12,7 @@ in the checkpoint.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
@@ -45,15 +46,15 @@ def _writes(
 ) -> Iterator[WriteRow]:
     if run["name"] not in registry.names:
         return
-    writers = {t.name: t for t in registry[run["name"]].tools if t.writes and t.written is not None}
+    readers = {t.name: t.written for t in registry[run["name"]].tools if t.writes and t.written is not None}
     done = this_turn(run["transcript"])
     args = _call_args(done)
     for m in done:
-        if not isinstance(m, ToolMessage) or m.name not in writers:
+        if not isinstance(m, ToolMessage) or m.name not in readers:
             continue
         code = error_code(m)
         artifact = m.artifact if code is None and isinstance(m.artifact, Mapping) else None
-        terms = writers[m.name].written(args.get(m.tool_call_id, {}), artifact, brand)  # type: ignore[misc]  # filtered above
+        terms = readers[m.name](args.get(m.tool_call_id, {}), artifact, brand)
         yield WriteRow(
             workflow=run["name"], call_id=m.tool_call_id, kind=terms.kind, target=terms.target,
             amount=terms.amount, currency=terms.currency, result=write_result(code), error_code=code,
@@ -73,18 +74,11 @@ def turn_history(
 
 
 def run_out(row: RunRow) -> RunOut:
-    return RunOut(
-        workflow=row.workflow, status=row.status, turn=row.turn, message_id=row.message_id,  # type: ignore[arg-type]
-        handoff_reason=row.handoff_reason, created_at=row.created_at,
-    )  # fmt: skip
+    return RunOut.model_validate(asdict(row))
 
 
 def write_out(row: WriteRow) -> WriteOut:
-    return WriteOut(
-        workflow=row.workflow, kind=row.kind, target=row.target, amount=row.amount,  # type: ignore[arg-type]
-        currency=row.currency, result=row.result, error_code=row.error_code, turn=row.turn,  # type: ignore[arg-type]
-        message_id=row.message_id, created_at=row.created_at,
-    )  # fmt: skip
+    return WriteOut.model_validate(asdict(row))  # the call id stays in the store
 
 
 def _bound(registry: Registry, workflow: str) -> tuple[str, ...] | None:
