@@ -15,9 +15,10 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import KeyRing
-from api.routes import events, messages, ops, reports
+from api.routes import events, handoffs, messages, ops, reports
 from config.settings import Settings, get_settings
 from service.core import open_service
+from service.listing import adopt_owners
 from service.once import IdReused
 from workflows.registry import REGISTRY, Registry
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, registry: Registry = REGISTRY) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_service(settings, registry) as service:
+            await adopt_owners(service)  # conversations from before owners were stored: listed too
             app.state.service = service
             yield
 
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, registry: Registry = REGISTRY) 
     app.include_router(events.router)
     app.include_router(reports.router)
     app.include_router(messages.router)
+    app.include_router(handoffs.router)
     app.include_router(ops.router)
     app.add_middleware(BodyCap, max_bytes=settings.max_body_bytes)
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from service.results import EventType
@@ -25,6 +26,15 @@ def _no_nul(value: str) -> str:
 
 StoredText = Annotated[str, AfterValidator(_no_nul)]
 """A string we store as received: anything but NUL."""
+
+
+Limit = Annotated[int, Query(ge=1, le=200, description="rows per page, 1 to 200 (default 50)")]
+"""A list's page size."""
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="the `next_cursor` of the previous page; absent for the first page"),
+]
+"""Where a list's next page starts: opaque, as the previous page returned it."""
 
 
 class Customer(BaseModel):
@@ -59,6 +69,7 @@ class Problem(BaseModel):
 
 
 _WHY = {
+    400: "a cursor this list did not return",
     401: "missing or unknown API key",
     404: "no such conversation for this brand (another brand's conversation is not found, never 403)",
     409: "the id was used before with another body",

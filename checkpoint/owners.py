@@ -70,6 +70,14 @@ def _row(values: tuple[Any, ...]) -> OwnerRow:
     )  # fmt: skip
 
 
+def _values(row: OwnerRow) -> tuple[Any, ...]:
+    return (
+        row.thread_id, row.brand_id, row.conversation_id, row.status, row.reopens_to, row.since,
+        row.handoff_reason, json.dumps(list(row.unresolved)), row.handoff_since, row.acknowledged_at,
+        row.last_customer_at, row.updated_at,
+    )  # fmt: skip
+
+
 class OwnerStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -81,19 +89,34 @@ class OwnerStore:
         return _row(rows[0]) if rows else None
 
     async def put(self, row: OwnerRow) -> None:
-        values = (
-            row.thread_id, row.brand_id, row.conversation_id, row.status, row.reopens_to, row.since,
-            row.handoff_reason, json.dumps(list(row.unresolved)), row.handoff_since, row.acknowledged_at,
-            row.last_customer_at, row.updated_at,
-        )  # fmt: skip
         await self.db.execute(
             f"INSERT INTO conversation_owners ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (thread_id) DO UPDATE SET status = excluded.status, reopens_to = excluded.reopens_to, "
             "since = excluded.since, handoff_reason = excluded.handoff_reason, unresolved = excluded.unresolved, "
             "handoff_since = excluded.handoff_since, acknowledged_at = excluded.acknowledged_at, "
             "last_customer_at = excluded.last_customer_at, updated_at = excluded.updated_at",
-            values,
+            _values(row),
         )
+
+    async def add(self, row: OwnerRow) -> bool:
+        """Store `row` unless the thread has an owner already (then keep that one); True when stored."""
+        stored = await self.db.execute(
+            f"INSERT INTO conversation_owners ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (thread_id) DO NOTHING",
+            _values(row),
+        )
+        return stored == 1
+
+    async def unowned(self) -> list[tuple[str, str]]:
+        """The threads (thread, brand) with a turn or an event and no stored owner: written before
+        owners were stored."""
+        rows = await self.db.fetchall(
+            "SELECT thread_id, brand_id FROM conversation_turns t WHERE NOT EXISTS "
+            "(SELECT 1 FROM conversation_owners o WHERE o.thread_id = t.thread_id) "
+            "UNION SELECT thread_id, brand_id FROM conversation_events e WHERE NOT EXISTS "
+            "(SELECT 1 FROM conversation_owners o WHERE o.thread_id = e.thread_id) ORDER BY 1",
+        )
+        return [(thread, brand) for thread, brand in rows]
 
     async def list(
         self,

@@ -4,18 +4,23 @@ Invariant guarded here (nothing lost): the inbound message is written before the
 a turn is keyed by `(thread, message_id)`, so a retry returns the stored response instead of a
 second run, and the same id with other text is a conflict. Helpdesk events (`conversation_events`)
 are keyed by `(thread, event_id)` the same way. Checkpoints keep only a bounded
-window of the conversation; `GET /v1/conversations/{id}` reads the whole log from here.
+window of the conversation; `GET /v1/conversations/{id}` reads the whole log from here, and the
+run history (`checkpoint/history.py`: every workflow run and write of every turn), stored with
+each turn's response.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from checkpoint.db import Database
+from checkpoint.history import SCHEMA as HISTORY_SCHEMA
+from checkpoint.history import HistoryStore, TurnHistory
 from checkpoint.owners import SCHEMA as OWNERS_SCHEMA
 from checkpoint.owners import OwnerStore
 
@@ -58,9 +63,11 @@ class ConversationStore:
         self.db = db
         self.owners = OwnerStore(db)
         """Who owns each conversation (`checkpoint/owners.py`)."""
+        self.history = HistoryStore(db)
+        """Every workflow run and write of each turn (`checkpoint/history.py`)."""
 
     async def setup(self) -> None:
-        for statement in (*SCHEMA, *OWNERS_SCHEMA):
+        for statement in (*SCHEMA, *OWNERS_SCHEMA, *HISTORY_SCHEMA):
             await self.db.execute(statement)
 
     async def _append(
@@ -103,10 +110,19 @@ class ConversationStore:
         return "new", None
 
     async def finish_turn(
-        self, thread: str, brand: str, message_id: str, response: dict[str, Any], clean_text: str | None
+        self,
+        thread: str,
+        brand: str,
+        message_id: str,
+        response: dict[str, Any],
+        clean_text: str | None,
+        history: TurnHistory | None = None,
     ) -> None:
-        """Store the reply and the response, so a retry of `message_id` replays it (one batch)."""
+        """Store the reply, the response and the turn's run history, so a retry of `message_id`
+        replays it (one batch)."""
         async with self.db.batch() as db:
+            if history is not None:
+                await self.history.add(thread, brand, history, db)
             if clean_text is not None:
                 await db.execute(
                     "UPDATE conversation_messages SET text = ? WHERE thread_id = ? AND message_id = ? AND author = 'customer'",
@@ -128,6 +144,23 @@ class ConversationStore:
             StoredMessage(author, text if text is not None else raw or "", time, mid)
             for author, text, raw, time, mid in rows
         ]
+
+    async def last_customer_messages(self, threads: Sequence[str]) -> dict[str, StoredMessage]:
+        """The latest customer message of each of `threads` (a thread without one: absent)."""
+        if not threads:
+            return {}
+        marks = ", ".join("?" for _ in threads)
+        rows = await self.db.fetchall(
+            "SELECT m.thread_id, m.author, m.text, m.raw_text, m.created_at, m.message_id "
+            f"FROM conversation_messages m WHERE m.thread_id IN ({marks}) AND m.author = 'customer' "
+            "AND m.seq = (SELECT MAX(l.seq) FROM conversation_messages l "
+            "WHERE l.thread_id = m.thread_id AND l.author = 'customer')",
+            tuple(threads),
+        )
+        return {
+            thread: StoredMessage(author, text if text is not None else raw or "", time, mid)
+            for thread, author, text, raw, time, mid in rows
+        }
 
     async def exists(self, thread: str) -> bool:
         rows = await self.db.fetchall(

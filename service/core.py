@@ -41,6 +41,8 @@ class Service:
     """The time accounting events are recorded at; tests replace it to cross the inactivity window."""
     notifier: Notifier = field(default_factory=Notifier)
     """The brands' webhook events being delivered in the background (`service.webhooks.notify`)."""
+    registry: Registry = field(default=REGISTRY)
+    """The workflows the graph runs: what each one writes is read from here (`service.history`)."""
     ledger: Ledger = field(init=False)
     """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
     costs: CostLedger = field(init=False)
@@ -64,7 +66,7 @@ async def open_service(settings: Settings, registry: Registry = REGISTRY) -> Asy
     async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
         try:
             graph = compile_graph(persistence.checkpointer, registry)
-            yield Service(graph, persistence, notifier=notifier)
+            yield Service(graph, persistence, notifier=notifier, registry=registry)
         finally:
             await notifier.aclose()
             await aclose_clients()

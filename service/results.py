@@ -6,13 +6,19 @@ as its response model, so the v1 contract's response bodies live here, with the 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from accounting.segments import Segment
 from state.ownership import Status
 from state.schema import Author, HandoffReason, RunStatus
+from tools.spec import WriteKind
+
+WriteResult = Literal["done", "refused", "failed"]
+"""How a write went: `done`; `refused` (nothing was written: the policy's guard, a rule of the tool
+or the store said no, `error_code` says which); `failed` (the store failed or did not answer: the
+write may or may not have happened, so check the store before telling the customer)."""
 
 EventType = Literal["human_reply", "handed_back", "closed", "reopened", "ai_closed_without_reply"]
 
@@ -51,12 +57,75 @@ class MessageOut(BaseModel):
     time: str
 
 
+class PendingHandoffOut(BaseModel):
+    """What a person is awaited for: the latest handoff's reason, every ask handed off and not yet
+    answered by a person, and since when a person is awaited."""
+
+    reason: str
+    unresolved: list[str]
+    since: str
+
+
+class RunOut(BaseModel):
+    """One workflow run in one turn, as the turn left it."""
+
+    workflow: str
+    status: RunStatus
+    turn: int
+    message_id: str
+    """The customer message whose turn ran it."""
+    handoff_reason: str | None
+    created_at: str
+
+
+class WriteOut(BaseModel):
+    """One write the AI made, or tried, in a turn."""
+
+    workflow: str
+    kind: WriteKind
+    target: str | None = Field(
+        description="the record written: a subscription id (sub_501), an order's name (#1001); "
+        "null when a refused or failed call named none"
+    )
+    amount: str | None = Field(description="decimal string, for a refund: refunded, or named by the call")
+    currency: str | None
+    result: WriteResult
+    error_code: str | None = Field(description="why it was refused or failed (tools.errors.ToolErrorCode)")
+    turn: int
+    message_id: str
+    created_at: str
+
+
+class ConfirmationOut(BaseModel):
+    """A confirmation the AI asked for and the customer has not answered: a yes in the next turn
+    executes it. A person's reply or a hand-back voids it."""
+
+    workflow: str
+    terms: dict[str, Any] = Field(
+        description="the terms as shown to the customer: order/amount/currency (returns_refunds), "
+        "subscription_id/price/interval (cancel_subscription), order_number/address (address_change)"
+    )
+    asked_turn: int
+
+
 class ConversationOut(BaseModel):
     conversation_id: str
     messages: list[MessageOut]
     workflows: list[WorkflowOut]
+    """The runs of the latest turn (v1)."""
     handoff: HandoffOut | None
+    """The latest turn's handoff (v1); `pending_handoff` says whether a person is still awaited."""
     segment: Segment
+    status: Status
+    """Who owns the conversation now (v1.1)."""
+    pending_handoff: PendingHandoffOut | None = None
+    """What a person is awaited for, or null while nobody is awaited (v1.1)."""
+    runs: list[RunOut] = []
+    """Every workflow run of every turn, in order (v1.1; turns from before v1.1 have none)."""
+    writes: list[WriteOut] = []
+    """Every write the AI made or tried, in order (v1.1)."""
+    open_confirmation: ConfirmationOut | None = None
+    """The latest open ask of a waiting run, or null (v1.1)."""
 
 
 class EventResponse(BaseModel):
@@ -66,3 +135,41 @@ class EventResponse(BaseModel):
     segment: Segment
     status: Status | None = None
     """Who owns the conversation after this event."""
+
+
+class LastMessageOut(BaseModel):
+    text: str
+    time: str
+
+
+class WaitingHandoffOut(BaseModel):
+    """A conversation awaiting a person."""
+
+    conversation_id: str
+    since: str
+    """When a person started to be awaited (the first unanswered handoff)."""
+    reason: str | None
+    """The latest handoff's reason."""
+    unresolved: list[str]
+    last_customer_message: LastMessageOut | None
+    writes: list[WriteOut]
+
+
+class HandoffPage(BaseModel):
+    handoffs: list[WaitingHandoffOut]
+    next_cursor: str | None
+    """Pass as `cursor` for the next page; null on the last page."""
+
+
+class ConversationSummaryOut(BaseModel):
+    conversation_id: str
+    status: Status
+    since: str
+    """When the conversation got this status."""
+    updated_at: str
+
+
+class ConversationPage(BaseModel):
+    conversations: list[ConversationSummaryOut]
+    next_cursor: str | None
+    """Pass as `cursor` for the next page; null on the last page."""

@@ -3,7 +3,8 @@
 The per-turn guard lives here: an unexpected exception inside a turn hands that conversation to
 a human (reason `internal_error`) with the inbound message kept, and logs the traceback; the
 service and every other conversation carry on. A turn is answered once per `message_id`
-(`service.once`), then recorded in the ledger.
+(`service.once`), then recorded in the ledger. Its runs and writes join the conversation's run
+history (`service.history`) in the batch that stores its response.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from accounting.bookkeeping import record
 from accounting.segments import GUARD_HANDOFF, segment_of, turn_events
 from brands import BrandConfig
 from brands.context import BrandContext
+from checkpoint.history import TurnHistory
 from checkpoint.store import TurnStart
 from nodes.compose import ACKNOWLEDGE
 from service.core import Service
+from service.history import turn_history
 from service.once import Keyed, answer_once
 from service.ownership import acknowledgement_due, handed_off, iso, load_owner, moved
 from service.results import HandoffOut, IntentOut, TurnResponse, WorkflowOut
@@ -66,7 +69,9 @@ def to_response(conversation_id: str, message_id: str, out: Mapping[str, Any]) -
 
 async def _guarded_run(
     svc: Service, ctx: BrandContext, thread: str, message: Inbound, owner: Mapping[str, Any]
-) -> tuple[TurnResponse, str]:
+) -> tuple[TurnResponse, str, Mapping[str, Any] | None]:
+    """The turn's response, the inbound text as cleaned, and the graph's final state (None when the
+    guard answered)."""
     config = {"configurable": {"thread_id": thread}}
     try:
         out = await svc.graph.ainvoke(
@@ -75,7 +80,7 @@ async def _guarded_run(
             context=ctx,
             durability="exit",
         )
-        return to_response(ctx.conversation_id, message.message_id, out), out.get("clean_text", "")
+        return to_response(ctx.conversation_id, message.message_id, out), out.get("clean_text", ""), out
     except Exception:  # the per-turn guard: one conversation goes to a human, the service stays up
         log.exception("turn failed on thread %s (message %s)", thread, message.message_id)
     previous = await svc.graph.aget_state(config)
@@ -88,7 +93,7 @@ async def _guarded_run(
         handoff=HandoffOut(reason=GUARD_HANDOFF, unresolved=[]),
         segment=segment_of(previous.values.get("participation", Participation())),
     )
-    return response, clean(message.text, source="customer").text
+    return response, clean(message.text, source="customer").text, None
 
 
 @dataclass
@@ -101,6 +106,8 @@ class Turn(Keyed[TurnResponse]):
     message: Inbound
     clean_text: str | None = field(default=None, init=False)
     """The message as the sanitiser left it, once the turn has run: stored in place of the raw text."""
+    history: TurnHistory | None = field(default=None, init=False)
+    """The runs and writes of the turn, once it has run: stored with its response."""
 
     async def begin(self) -> tuple[TurnStart, dict[str, Any] | None]:
         store = self.svc.persistence.store
@@ -120,7 +127,7 @@ class Turn(Keyed[TurnResponse]):
             return response
         ack_due = owner.status == "awaiting_human" and acknowledgement_due(row, now)
         given = {"owner": owner.status, "awaiting": list(row.unresolved), "acknowledge": ack_due}
-        response = await self._answered(given)
+        response = await self._answered(given, iso(now))
         after = moved(row, owner, now, last_customer_at=iso(now))
         if response.handoff is not None:
             owner = next_owner(owner, "handoff")
@@ -155,7 +162,7 @@ class Turn(Keyed[TurnResponse]):
             status=owner.status,
         )
 
-    async def _answered(self, owner: Mapping[str, Any]) -> TurnResponse:
+    async def _answered(self, owner: Mapping[str, Any], at: str) -> TurnResponse:
         ctx = BrandContext(
             brand_id=self.brand.brand_id,
             customer_id=self.message.customer_id,
@@ -165,7 +172,9 @@ class Turn(Keyed[TurnResponse]):
             costs=self.svc.costs,
         )
         started = time.perf_counter()
-        response, self.clean_text = await _guarded_run(self.svc, ctx, self.thread, self.message, owner)
+        response, self.clean_text, out = await _guarded_run(self.svc, ctx, self.thread, self.message, owner)
+        if out is not None:
+            self.history = turn_history(out, self.svc.registry, self.brand, self.message.message_id, at)
         metrics.observe_turn(
             self.brand.brand_id, time.perf_counter() - started, getattr(response.handoff, "reason", None)
         )
@@ -174,7 +183,12 @@ class Turn(Keyed[TurnResponse]):
     async def finish(self, answer: TurnResponse) -> None:
         store = self.svc.persistence.store
         await store.finish_turn(
-            self.thread, self.brand.brand_id, self.message.message_id, answer.model_dump(), self.clean_text
+            self.thread,
+            self.brand.brand_id,
+            self.message.message_id,
+            answer.model_dump(),
+            self.clean_text,
+            self.history,
         )
 
     async def settle(self, answer: TurnResponse) -> None:

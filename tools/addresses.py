@@ -12,17 +12,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from brands import BrandConfig
 from brands.context import BrandContext
 from tools.commerce import shopify
 from tools.errors import ToolError
 from tools.http import request_json
-from tools.orders import OrderArgs, find_order
-from tools.spec import ToolResult, ToolSpec
+from tools.orders import OrderArgs, find_order, named_order
+from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 ADDRESS_FIELDS = ("address1", "address2", "city", "province_code", "zip", "country_code")
 """What a new address is made of; the recipient's name and phone stay as on the order."""
@@ -154,6 +156,15 @@ async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolR
     return ToolResult(describe_address(done), {"order": order_summary(done), "changed": True})
 
 
+def address_written(
+    args: Mapping[str, Any], artifact: Mapping[str, Any] | None, brand: BrandConfig
+) -> WriteTerms:
+    """The order whose address a call changed (the result's name, when it succeeded), or tried to."""
+    done = artifact.get("order") if artifact is not None else None
+    name = done.get("order_name") if isinstance(done, Mapping) else None
+    return WriteTerms("address_change", str(name) if name else named_order(args, brand))
+
+
 GET_ORDER_ADDRESS = ToolSpec(
     name="get_order_address",
     description="Look up one of the customer's orders by number: whether it has shipped and its shipping address.",
@@ -177,4 +188,5 @@ UPDATE_SHIPPING_ADDRESS = ToolSpec(
     args_schema=UpdateArgs,
     body=_update_shipping_address,
     writes=True,
+    written=address_written,
 )

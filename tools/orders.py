@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from brands import BrandConfig
 from brands.context import BrandContext
 from routing.ids import ORDER_DIGITS, order_name
 from tools.carriers.lookup import describe_lookups, track_order
@@ -18,6 +21,13 @@ from tools.spec import ToolResult, ToolSpec
 
 class OrderArgs(BaseModel):
     order_number: str = Field(pattern=rf"\b{ORDER_DIGITS}\b", description="order number, e.g. 1001")
+
+
+def named_order(args: Mapping[str, Any], brand: BrandConfig) -> str | None:
+    """The store's name of the order a call's arguments name ("1001" -> "#1001" for acme), or None."""
+    found = re.search(ORDER_DIGITS, str(args.get("order_number") or ""))
+    naming = brand.commerce.order_name
+    return order_name(found.group(0), naming.prefix, naming.suffix) if found else None
 
 
 def _fulfilment_line(f: dict[str, Any]) -> str:

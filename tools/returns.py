@@ -11,18 +11,20 @@ needed). Then it writes the refund of every line and the shipping (`refunds/calc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
+from brands import BrandConfig
 from brands.context import BrandContext
 from tools.commerce import shopify
 from tools.errors import ToolError
 from tools.http import request_json
-from tools.orders import OrderArgs, describe_order, find_order
-from tools.spec import ToolResult, ToolSpec
+from tools.orders import OrderArgs, describe_order, find_order, named_order
+from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 MONEY = r"\b\d{1,7}\.\d{2}\b"
 REFUND_NOTE = "Return within policy, confirmed by the customer in support chat"
@@ -141,6 +143,17 @@ async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
     return ToolResult(f"Refunded {done['amount']} {done['currency']} for order {name}.", {"refund": done})
 
 
+def refund_written(
+    args: Mapping[str, Any], artifact: Mapping[str, Any] | None, brand: BrandConfig
+) -> WriteTerms:
+    """The refund a call made (its result's `refund`), or tried: the order and the amount it named."""
+    done = artifact.get("refund") if artifact is not None else None
+    if isinstance(done, Mapping):
+        return WriteTerms("refund", str(done["order"]), str(done["amount"]), str(done["currency"]))
+    amount = args.get("amount")
+    return WriteTerms("refund", named_order(args, brand), str(amount) if amount else None)
+
+
 GET_ORDER_FOR_RETURN = ToolSpec(
     name="get_order_for_return",
     description="Look up one of the customer's orders by number for a return or refund: total, payment, shipping date.",
@@ -154,4 +167,5 @@ ISSUE_REFUND = ToolSpec(
     args_schema=RefundArgs,
     body=_issue_refund,
     writes=True,
+    written=refund_written,
 )

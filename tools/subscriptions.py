@@ -8,17 +8,19 @@ the subscription still has the confirmed terms, so a changed price needs a new c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from brands import BrandConfig
 from brands.context import BrandContext
 from routing.ids import SUBSCRIPTION_ID
 from tools.commerce import belongs_to, recharge
 from tools.errors import NotFound, ToolError
 from tools.http import request_json
-from tools.spec import ToolResult, ToolSpec
+from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 
 class SubscriptionArgs(BaseModel):
@@ -97,6 +99,16 @@ async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResul
     return ToolResult(describe_subscription(done), {"subscription": terms_of(done), "cancelled": True})
 
 
+def cancel_written(
+    args: Mapping[str, Any], artifact: Mapping[str, Any] | None, brand: BrandConfig
+) -> WriteTerms:
+    """The subscription a cancel call named (the result's, when it succeeded)."""
+    del brand
+    done = artifact.get("subscription") if artifact is not None else None
+    target = done.get("subscription_id") if isinstance(done, Mapping) else args.get("subscription_id")
+    return WriteTerms("cancel", str(target) if target else None)
+
+
 GET_SUBSCRIPTION = ToolSpec(
     name="get_subscription",
     description="Look up one of the customer's subscriptions by id: product, status, price, next charge.",
@@ -110,4 +122,5 @@ CANCEL_SUBSCRIPTION = ToolSpec(
     args_schema=CancelArgs,
     body=_cancel_subscription,
     writes=True,
+    written=cancel_written,
 )

@@ -1,14 +1,19 @@
-"""The conversation routes: `POST /v1/conversations/{id}/messages` (one turn) and `GET /v1/conversations/{id}`."""
+"""The conversation routes: `POST /v1/conversations/{id}/messages` (one turn), `GET /v1/conversations/{id}`
+and `GET /v1/conversations` (the brand's conversations by owner, a page at a time)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Brand, ConversationId, Svc
-from api.schemas import InboundMessage, problems
+from api.schemas import Cursor, InboundMessage, Limit, problems
 from service.conversations import read_conversation
-from service.results import ConversationOut, TurnResponse
+from service.listing import BadCursor, list_conversations
+from service.results import ConversationOut, ConversationPage, TurnResponse
 from service.turns import Inbound, run_turn
+from state.ownership import Status
 
 router = APIRouter()
 
@@ -33,3 +38,20 @@ async def get_conversation(conversation_id: ConversationId, brand: Brand, svc: S
     if conversation is None:
         raise HTTPException(404, f"conversation {conversation_id!r} not found")
     return conversation
+
+
+@router.get("/v1/conversations", response_model=ConversationPage, responses=problems(400, 401))
+async def get_conversations(
+    brand: Brand,
+    svc: Svc,
+    status: Annotated[
+        Status | None, Query(description="only conversations with this owner; absent: all")
+    ] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ConversationPage:
+    """The brand's conversations by when they got their owner, oldest first."""
+    try:
+        return await list_conversations(svc, brand, status, limit, cursor)
+    except BadCursor as exc:
+        raise HTTPException(400, str(exc)) from exc

@@ -54,6 +54,11 @@ def test_that_an_event_on_a_conversation_the_ai_never_saw_creates_it(
         "workflows": [],
         "handoff": None,
         "segment": "nobody",
+        "status": "closed",
+        "pending_handoff": None,
+        "runs": [],
+        "writes": [],
+        "open_confirmation": None,
     }
     assert client.get(f"/v1/conversations/{unanswered}", headers=GLOBEX).status_code == 404
     assert sandbox.model_requests() == []

@@ -9,6 +9,7 @@ SQLite-backed app against the real sandbox servers; `-s` prints the statuses see
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,7 +101,9 @@ def test_that_every_operation_is_fuzzed(fuzz_client: TestClient) -> None:
     paths = fuzz_client.app.openapi()["paths"]  # type: ignore[attr-defined]
     assert sorted((m.upper(), p) for p, ops in paths.items() for m in ops) == [
         ("GET", "/healthz"),
+        ("GET", "/v1/conversations"),
         ("GET", "/v1/conversations/{conversation_id}"),
+        ("GET", "/v1/handoffs"),
         ("GET", "/v1/reports/automation"),
         ("POST", "/v1/conversations/{conversation_id}/events"),
         ("POST", "/v1/conversations/{conversation_id}/messages"),
@@ -145,6 +148,32 @@ def test_that_get_report_never_fails_with_a_5xx(
 ) -> None:
     headers = {"Authorization": key, "Accept": accept}
     check(fuzz_client.get("/v1/reports/automation", params=params, headers=headers), "GET report")
+
+
+cursors = (
+    st.none()
+    | st.text(max_size=40)
+    | st.binary(max_size=60).map(lambda raw: base64.urlsafe_b64encode(raw).decode())
+    | st.sampled_from(["WyJoYW5kb2ZmcyIsIngiLCJ5Il0", "WyJoYW5kb2ZmcyIsIjIwMjYtMTItMDEiLDFd"])
+)
+"""Anything, base64 of anything, and cursors that decode to a list of the wrong types."""
+list_params = st.fixed_dictionaries(
+    {},
+    optional={
+        "status": st.sampled_from(["waiting", "ai", "awaiting_human", "human", "closed", "", "x"]),
+        "limit": st.integers(-5, 300).map(str) | st.text(max_size=4),
+        "cursor": cursors,
+    },
+)
+
+
+@FUZZ
+@given(path=st.sampled_from(["/v1/handoffs", "/v1/conversations"]), params=list_params, key=auth)
+def test_that_the_lists_never_fail_with_a_5xx(
+    fuzz_client: TestClient, path: str, params: dict, key: str
+) -> None:
+    query = {k: v for k, v in params.items() if v is not None}
+    check(fuzz_client.get(path, params=query, headers={"Authorization": key}), f"GET {path}")
 
 
 @FUZZ

@@ -3,8 +3,9 @@
 Conversation ids are the brand's own namespace (thread `<brand>:<id>`): with globex's key, acme's
 conversation id names globex's conversation, never acme's. So a read of it is 404 (nothing leaks,
 not even that acme has one), and a write lands on globex's own thread: acme's transcript, segment
-and report stay byte-for-byte the same, and no acme text comes back. A cell "succeeds" when the
-other brand's key reads or changes anything of acme's. Run with -s to see the matrix.
+and report stay byte-for-byte the same, and no acme text comes back. The lists (`GET /v1/handoffs`,
+`GET /v1/conversations`) never name an acme conversation. A cell "succeeds" when the other brand's key
+reads or changes anything of acme's. Run with -s to see the matrix.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from tests.utils.clock import set_clock
-from tests.utils.conversations import ACME, ALICE, BOB, GLOBEX, new_conversation
+from tests.utils.conversations import ACME, ALICE, BOB, GLOBEX, new_conversation, say
 
 ACME_TEXT = "where is my order 1001?"
+LISTS = ("/v1/handoffs", "/v1/conversations")
 
 
 def _snapshot(client: TestClient, conversation: str, window: dict) -> dict:
@@ -27,6 +29,7 @@ def _snapshot(client: TestClient, conversation: str, window: dict) -> dict:
         "conversation": client.get(f"/v1/conversations/{conversation}", headers=ACME).json(),
         "report": report.json(),
         "csv": csv.text,
+        "lists": [client.get(path, params={"limit": 200}, headers=ACME).json() for path in LISTS],
     }
 
 
@@ -50,6 +53,8 @@ def test_that_the_other_brands_key_reads_and_changes_nothing_of_acmes_on_any_end
     assert (
         client.post(f"/v1/conversations/{conversation}/events", json=event, headers=ACME).status_code == 200
     )
+    waiting = new_conversation()  # an acme conversation awaiting a person
+    assert say(client, waiting, "I want to talk to a human")["status"] == "awaiting_human"
     acme_before = _snapshot(client, conversation, window)
     assert acme_before["conversation"]["segment"] == "ai_and_human"
     assert acme_before["report"]["conversations"] >= 1
@@ -59,6 +64,8 @@ def test_that_the_other_brands_key_reads_and_changes_nothing_of_acmes_on_any_end
     window_csv = {"Accept": "text/csv"}
     attempts = {
         ("GET", "/v1/conversations/{conversation_id}"): lambda: client.get(path, headers=GLOBEX),
+        ("GET", "/v1/conversations"): lambda: client.get("/v1/conversations", headers=GLOBEX),
+        ("GET", "/v1/handoffs"): lambda: client.get("/v1/handoffs", headers=GLOBEX),
         ("GET", "/v1/reports/automation"): lambda: client.get(
             "/v1/reports/automation", params=window, headers=GLOBEX
         ),
@@ -84,6 +91,8 @@ def test_that_the_other_brands_key_reads_and_changes_nothing_of_acmes_on_any_end
         leaked = [s for s in acme_secrets if s in response.text] + (
             ["acme"] if '"acme"' in response.text else []
         )
+        if route in LISTS:  # a list names no acme conversation (the POSTs echo globex's own of that id)
+            leaked += [c for c in (conversation, waiting) if c in response.text]
         changed = _snapshot(client, conversation, window) != acme_before
         rows.append((f"{method} {route}", response.status_code, leaked, changed))
     print(f"\n{'endpoint (globex key, acme conversation id)':<50} | status | acme data leaked | acme changed")
@@ -95,6 +104,8 @@ def test_that_the_other_brands_key_reads_and_changes_nothing_of_acmes_on_any_end
     assert successes == []
     assert [(name, status) for name, status, _, _ in rows] == [
         ("GET /v1/conversations/{conversation_id}", 404),  # before globex has one of that id
+        ("GET /v1/conversations", 200),
+        ("GET /v1/handoffs", 200),
         ("GET /v1/reports/automation", 200),
         ("GET /v1/reports/automation (csv)", 200),
         ("POST /v1/conversations/{conversation_id}/messages", 200),  # globex's own thread
