@@ -56,13 +56,18 @@ MONTH_FROM=$(date -u +%Y-%m-01)
 echo "\$ GET /v1/reports/automation  (globex, this month)"
 curl -s "$U/reports/automation" -H "$G" | jq -c '{segments, automated, automation_rate, billable, handed_off_no_human_reply, unanswered_handoffs}'
 echo
-echo "== 5. the handoff queue and a conversation read back"
-say "$A" own-2 m1 "where is my order 1001? and I want to speak to a person" "$ALICE"
+echo "== 5. a refund, then a person asked for: the queue and the conversation read back"
+say "$A" own-3 m1 "I want to return order 1001 and get a refund" "$ALICE"
+echo "\$ GET /v1/conversations/own-3   (the open confirmation)"
+curl -s "$U/conversations/own-3" -H "$A" | jq -c '{status, open_confirmation}'
+echo
+say "$A" own-3 m2 "yes" "$ALICE"
+say "$A" own-3 m3 "thanks. I want to speak to a person about something else" "$ALICE"
 echo "\$ GET /v1/handoffs?status=waiting"
 curl -s "$U/handoffs?status=waiting" -H "$A" | jq -c .
 echo
-echo "\$ GET /v1/conversations/own-1"
-curl -s "$U/conversations/own-1" -H "$A" | jq -c '{status, handoff, runs, writes, open_confirmation}'
+echo "\$ GET /v1/conversations/own-3"
+curl -s "$U/conversations/own-3" -H "$A" | jq -c '{status, pending_handoff, runs: [.runs[] | {workflow, status, turn, handoff_reason}], writes: [.writes[] | {kind, target, amount, currency, result}], open_confirmation}'
 echo
 echo "== 6. the webhook acme received, and its signature checked"
 sleep 1
