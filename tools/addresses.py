@@ -22,7 +22,7 @@ from brands import BrandConfig
 from brands.context import BrandContext
 from tools.commerce import shopify
 from tools.errors import ToolError
-from tools.http import request_json
+from tools.http import write_json
 from tools.orders import OrderArgs, find_order, named_order
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
@@ -144,7 +144,8 @@ async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolR
     fields["country_code"] = fields["country_code"] or str(current.get("country_code") or "")
     kept = {k: current.get(k) for k in ("first_name", "last_name", "name", "company", "phone")}
     base, headers = shopify(ctx)
-    body = await request_json(
+    body = await write_json(
+        UPDATE_SHIPPING_ADDRESS.name,
         "shopify",
         "PUT",
         f"{base}/orders/{args.order_id}.json",

@@ -36,6 +36,7 @@ ToolErrorCode = Literal[
     "not_refundable",  # the order is not paid in full (already refunded, pending...): no refund is written
     "invalid_arguments",  # the model's arguments do not fit the tool's schema
     "tool_not_allowed",  # the tool is not in the running workflow's allowlist
+    "write_unconfirmed",  # a write went out but its answer was lost: it may or may not have been applied
     "unexpected",  # anything else a tool raised; also an error result that carries no code
     "policy_refused",  # the workflow's policy guard refused the call before it ran (workflows/kit/subgraph.py)
 ]

@@ -1,7 +1,12 @@
 """One httpx client per external system, with timeouts and bounded retries.
 
-Transient failures (timeout, 429, 5xx) are retried with backoff, honouring `Retry-After`;
-the rest map to the `tools.errors` family. Clients are created lazily per event loop and closed
+Transient failures (timeout, 429, 5xx) are retried with backoff, honouring `Retry-After`, but only
+for a request that is safe to send again: a read (GET, HEAD, OPTIONS), a PUT or DELETE (idempotent
+by HTTP), or a POST whose caller says the API promises it (`idempotent=True`: a read sent as POST,
+a token request). A write is never retried blindly: its answer may have been lost after the store
+applied it, and a second send can write twice (Shopify's REST refunds promise no idempotency), so
+the first failure goes back to the workflow, whose write step reconciles. The rest map to the
+`tools.errors` family. Clients are created lazily per event loop and closed
 by `aclose_clients()` (the API lifespan calls it).
 """
 
@@ -13,12 +18,14 @@ from typing import Any
 
 import httpx
 
-from tools.errors import NotFound, UpstreamError, UpstreamTimeout
+from tools.errors import NotFound, ToolError, UpstreamError, UpstreamTimeout
 from tools.sanitiser import clean_fields
 
 RETRIES = 2
 BACKOFF_S = (0.05, 0.2)
 MAX_RETRY_AFTER_S = 2.0
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Methods whose requests HTTP defines as idempotent: sending one again changes nothing more."""
 
 _clients: dict[tuple[str, int], httpx.AsyncClient] = {}
 
@@ -58,24 +65,29 @@ async def request_json(
     json: Any = None,
     data: Mapping[str, str] | None = None,
     timeout: float | None = None,
+    idempotent: bool | None = None,
 ) -> dict[str, Any]:
     """Send one request to `system`; return the JSON body or raise a `ToolError`.
 
-    `data` sends a form body; `timeout` (seconds) overrides the client's for this request.
+    `data` sends a form body; `timeout` (seconds) overrides the client's for this request;
+    `idempotent` says whether sending it again is safe (None: by its method, `SAFE_METHODS`); an
+    unsafe request is sent once.
     """
     client = get_client(system)
     limit = httpx.Timeout(timeout, connect=min(timeout, 2.0)) if timeout else httpx.USE_CLIENT_DEFAULT
-    for attempt in range(RETRIES + 1):
+    safe = method.upper() in SAFE_METHODS if idempotent is None else idempotent
+    retries = RETRIES if safe else 0
+    for attempt in range(retries + 1):
         response: httpx.Response | None = None
         try:
             response = await client.request(
                 method, url, headers=headers, params=params, json=json, data=data, timeout=limit
             )
         except httpx.TimeoutException as exc:
-            if attempt == RETRIES:
+            if attempt == retries:
                 raise UpstreamTimeout(system) from exc
         except httpx.TransportError as exc:
-            if attempt == RETRIES:
+            if attempt == retries:
                 raise UpstreamError(system, 503) from exc
         else:
             if response.status_code == 404:
@@ -83,7 +95,32 @@ async def request_json(
             if response.status_code < 400:
                 return clean_fields(response.json())  # every string field, before any tool reads it
             error = UpstreamError(system, response.status_code)
-            if not error.transient or attempt == RETRIES:
+            if not error.transient or attempt == retries:
                 raise error
         await asyncio.sleep(_retry_delay(attempt, response))
     raise AssertionError("unreachable: the loop returns or raises")
+
+
+async def write_json(
+    tool: str,
+    system: str,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    what: str,
+    json: Any,
+) -> dict[str, Any]:
+    """Send a write: once unless its method is idempotent (`request_json`). A write whose answer was
+    lost (no answer in time, a dropped connection, a 5xx or 429 after the request went out) may have
+    been applied: that is `write_unconfirmed`, never a plain failure; a refusal (4xx) is the store's."""
+    try:
+        return await request_json(system, method, url, headers=headers, what=what, json=json)
+    except UpstreamTimeout as exc:
+        raise ToolError(tool, "write_unconfirmed", f"{system} did not confirm the change to {what}") from exc
+    except UpstreamError as exc:
+        if exc.transient:
+            raise ToolError(
+                tool, "write_unconfirmed", f"{system} did not confirm the change to {what}"
+            ) from exc
+        raise

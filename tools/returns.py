@@ -22,7 +22,7 @@ from brands import BrandConfig
 from brands.context import BrandContext
 from tools.commerce import shopify
 from tools.errors import ToolError
-from tools.http import request_json
+from tools.http import request_json, write_json
 from tools.orders import OrderArgs, describe_order, find_order, named_order
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
@@ -73,6 +73,7 @@ async def calculate_refund(order: dict[str, Any], ctx: BrandContext) -> dict[str
         headers=headers,
         what=f"order {order['name']}",
         json={"refund": {"shipping": {"full_refund": True}, "refund_line_items": refund_lines(order)}},
+        idempotent=True,  # a calculation: nothing is written
     )
     refund: dict[str, Any] = body.get("refund") or {}
     return refund
@@ -107,7 +108,8 @@ async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
     if sum((Decimal(str(t["amount"])) for t in sent), Decimal(0)) != amount:
         raise _changed(name, args.amount, ", ".join(str(t["amount"]) for t in sent) or "nothing")
     base, headers = shopify(ctx)
-    body = await request_json(
+    body = await write_json(
+        ISSUE_REFUND.name,
         "shopify",
         "POST",
         f"{base}/orders/{order['id']}/refunds.json",

@@ -19,7 +19,7 @@ from brands.context import BrandContext
 from routing.ids import SUBSCRIPTION_ID
 from tools.commerce import belongs_to, recharge
 from tools.errors import NotFound, ToolError
-from tools.http import request_json
+from tools.http import request_json, write_json
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 
@@ -87,7 +87,8 @@ async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResul
             f"{args.confirmed_interval}, now {now['price']} every {now['interval']}): a new confirmation is needed",
         )
     base, headers = recharge(ctx)
-    body = await request_json(
+    body = await write_json(
+        CANCEL_SUBSCRIPTION.name,
         "recharge",
         "POST",
         f"{base}/subscriptions/{args.subscription_id}/cancel",

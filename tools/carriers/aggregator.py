@@ -88,5 +88,6 @@ async def track(number: str, carrier: str, config: AggregatorConfig, ctx: BrandC
         json={"tracker": tracker},
         what=f"tracking number {number}",
         timeout=settings.carrier_timeout_s,
+        idempotent=True,  # EasyPost returns the same tracker for the same code: a read for us
     )
     return parse(body, number, carrier)

@@ -77,6 +77,7 @@ async def _fetch(client: OAuthClient, timeout: float) -> tuple[str, float]:
         headers=headers,
         what="the access token",
         timeout=timeout,
+        idempotent=True,  # another token, nothing written
         data=form
         if client.style == "basic_form"
         else {**form, **credentials}

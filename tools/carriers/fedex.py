@@ -114,6 +114,7 @@ async def track(number: str, account: OAuthCarrier, ctx: BrandContext) -> Tracki
             json=query,
             what=f"tracking number {number}",
             timeout=timeout,
+            idempotent=True,  # a tracking query sent as POST: nothing is written
         )
 
     return parse(await with_bearer(oauth, timeout, send), number)

@@ -78,6 +78,7 @@ def _with_country(address: Mapping[str, str], order: Mapping[str, Any]) -> dict[
 class AddressPolicy(ConfirmedWrite[AddressFacts]):
     confirmation = CONFIRMATION
     writes = UPDATE_SHIPPING_ADDRESS
+    what = "address change"
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int, ctx: BrandContext

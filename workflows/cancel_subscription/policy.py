@@ -77,6 +77,7 @@ def _lookup(subscription_id: str, turn: int) -> ToolCall:
 class CancelPolicy(ConfirmedWrite[CancelFacts]):
     confirmation = CONFIRMATION
     writes = CANCEL_SUBSCRIPTION
+    what = "cancellation"
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext

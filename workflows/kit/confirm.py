@@ -33,8 +33,14 @@ from workflows.kit.answers import Answer, next_turn_after, plain_answer
 from workflows.kit.policy import F, Outcome, Policy, Refusal, Step, policy_call
 from workflows.kit.transcript import good, results
 
-LOST = frozenset({"upstream_timeout", "upstream_error", "unexpected"})
-"""Error codes after which a write may or may not have happened: only reading back can tell."""
+LOST = frozenset({"write_unconfirmed", "unexpected"})
+"""Error codes after which a write may or may not have happened: only reading back can tell. (A
+failed read before the write, `upstream_error` or `upstream_timeout`, wrote nothing.)"""
+UNCONFIRMED = (
+    "I sent your {what}, but the store did not confirm it, so I cannot tell you yet whether it went "
+    "through. A colleague is checking and will reply here; please do not ask again in the meantime."
+)
+"""The reply when a write's answer was lost and reading back could not tell: never "it failed"."""
 
 
 def idempotency_key(kind: str, *parts: object) -> str:
@@ -101,6 +107,8 @@ class ConfirmedWrite(Policy[F], Generic[F]):
 
     write_tag: str | None = None
     """The id tag of the code's write call (`policy-<turn>-<tag>`); None: the tool's name."""
+    what: str = "change"
+    """What the write is, as the customer reads it ("refund", "cancellation", "address change")."""
 
     @abstractmethod
     def call_args(self, confirmed: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,7 +149,18 @@ class ConfirmedWrite(Policy[F], Generic[F]):
             reconciled = self.reconcile(writes[0], confirmed, facts, turn, ctx)
             if reconciled is not None:
                 return reconciled
+            return self.unconfirmed(confirmed)
         return self.not_written(code, writes[0], confirmed, facts, turn, ctx)
+
+    def unconfirmed(self, confirmed: Mapping[str, Any]) -> Outcome:
+        """The write may have happened and reading back could not tell: say so, and a person checks.
+        The confirmation is used up (a later yes must not send it again) and kept for that person."""
+        return Outcome(
+            "handed_off",
+            UNCONFIRMED.format(what=self.what),
+            "write_unconfirmed",
+            facts={"asked": None, "confirmed": None, "unconfirmed": dict(confirmed)},
+        )
 
     @abstractmethod
     def written(self, result: ToolMessage, facts: F, turn: int, ctx: BrandContext) -> Outcome:

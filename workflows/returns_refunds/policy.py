@@ -82,6 +82,7 @@ def _lookup(number: str, turn: int) -> ToolCall:
 class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
     confirmation = CONFIRMATION
     writes = ISSUE_REFUND
+    what = "refund"
     write_tag = "refund"
 
     def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
