@@ -41,7 +41,7 @@ def test_that_only_this_turns_runs_and_writes_are_read() -> None:
                refunded("#1001", "61.00", "c-1"), AIMessage("Done.")]  # fmt: skip
     lost = call("issue_refund", {"order_number": "1001"}, "policy-3-refund")
     now = [*earlier, HumanMessage("yes"), AIMessage("", tool_calls=[lost]),
-           error_message(lost, "upstream_timeout", "shopify did not answer in time")]  # fmt: skip
+           error_message(lost, "write_unconfirmed", "shopify did not confirm the change to order #1001")]  # fmt: skip
     out = {
         "turn": 3,
         "runs": {
@@ -57,7 +57,7 @@ def test_that_only_this_turns_runs_and_writes_are_read() -> None:
     )
     assert history.writes == (
         WriteRow("returns_refunds", "policy-3-refund", "refund", "#1001", None, None, "failed",
-                 "upstream_timeout", 3, "m-3", AT),
+                 "write_unconfirmed", 3, "m-3", AT),
     )  # fmt: skip
 
 
