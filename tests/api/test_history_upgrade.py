@@ -9,8 +9,6 @@ then are listed now, oldest first, with their reason and the customer's last mes
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,21 +16,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from config.settings import Settings
 from tests.utils.conversations import ACME, say
 from tests.utils.sandbox import Sandbox
+from tests.utils.upgrade import app_on_copy, record_of
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "upgrade" / "before_ownership"
-RECORD: dict[str, Any] = json.loads((FIXTURE / "fixture.json").read_text())
+RECORD: dict[str, Any] = record_of("before_ownership")
 
 
 @pytest.fixture
 def old_service(tmp_path: Path, sandbox: Sandbox) -> Iterator[TestClient]:
     del sandbox  # the servers must be up and the environment set
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE / RECORD["data_dir"], data)
-    with TestClient(create_app(Settings(env="dev", database_url=None, data_dir=data))) as client:
+    with app_on_copy("before_ownership", tmp_path) as client:
         yield client
 
 

@@ -17,8 +17,6 @@ window of the order the sandbox holds at test time.
 
 from __future__ import annotations
 
-import json
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,17 +25,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from brands import default_brands
-from config.settings import Settings
 from tests.utils.conversations import ACME, ALICE, say
 from tests.utils.sandbox import Sandbox
+from tests.utils.upgrade import FIXTURES, app_on_copy, record_of
 from tests.workflows import test_cancel_subscription as cancel
 from tests.workflows import test_returns_refunds as refund
 from workflows import returns_refunds
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "upgrade" / "before_wave2"
-RECORD: dict[str, Any] = json.loads((FIXTURE / "fixture.json").read_text())
+FIXTURE = FIXTURES / "before_wave2"
+RECORD: dict[str, Any] = record_of("before_wave2")
 REFUND = RECORD["conversations"]["upgrade-refund"]
 CANCEL = RECORD["conversations"]["upgrade-cancel"]
 ANSWERED_AT = datetime.fromisoformat(RECORD["written_at"]) + timedelta(minutes=10)
@@ -48,9 +45,7 @@ ANSWERED_AT = datetime.fromisoformat(RECORD["written_at"]) + timedelta(minutes=1
 def old_service(tmp_path: Path, sandbox: Sandbox) -> Iterator[TestClient]:
     """The app of today on a copy of the old data directory (SQLite), with the sandbox servers."""
     del sandbox  # the servers must be up and the environment set
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE / RECORD["data_dir"], data)
-    with TestClient(create_app(Settings(env="dev", database_url=None, data_dir=data))) as client:
+    with app_on_copy("before_wave2", tmp_path) as client:
         yield client
 
 

@@ -79,6 +79,9 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
     confirmation = CONFIRMATION
     writes = UPDATE_SHIPPING_ADDRESS
     what = "address change"
+    failed_reply = (
+        "I could not change the address right now, so I have passed it to a colleague, who will reply here."
+    )
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int, ctx: BrandContext
@@ -154,12 +157,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
                 "already_fulfilled",
                 facts={"asked": None, "confirmed": None},
             )
-        return Outcome(
-            "handed_off",
-            "I could not change the address right now, so I have passed it to a colleague, who will reply here.",
-            "tool_failed",
-            facts={"confirmed": None},
-        )
+        return self.failed()
 
     def decide(
         self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int, ctx: BrandContext

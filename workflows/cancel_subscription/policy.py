@@ -78,6 +78,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
     confirmation = CONFIRMATION
     writes = CANCEL_SUBSCRIPTION
     what = "cancellation"
+    failed_reply = "I could not cancel it right now, so I have passed it to a colleague, who will reply here."
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
@@ -147,12 +148,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
                 f"I have not cancelled it: {reason}. Tell me if you still want it cancelled.",
                 facts={"asked": None, "confirmed": None},
             )
-        return Outcome(
-            "handed_off",
-            "I could not cancel it right now, so I have passed it to a colleague, who will reply here.",
-            "tool_failed",
-            facts={"confirmed": None},
-        )
+        return self.failed()
 
     def decide(
         self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext

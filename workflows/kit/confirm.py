@@ -109,6 +109,10 @@ class ConfirmedWrite(Policy[F], Generic[F]):
     """The id tag of the code's write call (`policy-<turn>-<tag>`); None: the tool's name."""
     what: str = "change"
     """What the write is, as the customer reads it ("refund", "cancellation", "address change")."""
+    failed_reply: str = (
+        "I could not make the change right now, so I have passed it to a colleague, who will reply here."
+    )
+    """The reply when the write surely did not happen and nothing else explains why (`failed`)."""
 
     @abstractmethod
     def call_args(self, confirmed: Mapping[str, Any]) -> dict[str, Any]:
@@ -151,6 +155,11 @@ class ConfirmedWrite(Policy[F], Generic[F]):
                 return reconciled
             return self.unconfirmed(confirmed)
         return self.not_written(code, writes[0], confirmed, facts, turn, ctx)
+
+    def failed(self, cleared: Mapping[str, Any] | None = None) -> Outcome:
+        """The write did not happen for no reason the policy can explain: a person takes the intent.
+        `cleared`: the facts it uses up (by default the confirmation; the ask still stands)."""
+        return Outcome("handed_off", self.failed_reply, "tool_failed", facts=cleared or {"confirmed": None})
 
     def unconfirmed(self, confirmed: Mapping[str, Any]) -> Outcome:
         """The write may have happened and reading back could not tell: say so, and a person checks.

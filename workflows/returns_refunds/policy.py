@@ -83,6 +83,9 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
     confirmation = CONFIRMATION
     writes = ISSUE_REFUND
     what = "refund"
+    failed_reply = (
+        "I could not issue the refund right now, so I have passed it to a colleague, who will reply here."
+    )
     write_tag = "refund"
 
     def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
@@ -166,12 +169,7 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
             reason = result.text.removeprefix("Error: ")
             reply = f"I have not refunded it: {reason}. Tell me the order number again if you still want a refund."
             return Outcome("waiting", reply, facts=cleared)
-        return Outcome(
-            "handed_off",
-            "I could not issue the refund right now, so I have passed it to a colleague, who will reply here.",
-            "tool_failed",
-            facts=cleared,
-        )
+        return self.failed(cleared)
 
     def decide(
         self, transcript: Sequence[AnyMessage], facts: RefundsFacts, turn: int, ctx: BrandContext
