@@ -10,9 +10,10 @@ The turns of every writing workflow:
 3. every call of the write, the code's or the model's, passes the guard: `write_refusal` (the
    workflow's rules) or the call with its arguments set from the confirmation (`write_args`), so
    hidden values the model sent are overwritten;
-4. `decide_write` reads the write's result: done (`written`), refused by the system with a code
-   (`not_written`), or lost (a timeout or a 5xx: the write may or may not have happened), where
-   `reconcile` reads the system back before anything is said (None: handed off, nothing claimed).
+4. `decide_write` reads the write's result: done (`written`, also when the tool found it applied
+   by reading it back: `tools.readback`), refused by the system with a code (`not_written`), or
+   still unknown after reading back (`unconfirmed`: we say we are checking, a person takes it,
+   nothing is claimed either way).
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from workflows.kit.policy import F, Outcome, Policy, Refusal, Step, policy_call
 from workflows.kit.transcript import good, results
 
 LOST = frozenset({"write_unconfirmed", "unexpected"})
-"""Error codes after which a write may or may not have happened: only reading back can tell. (A
-failed read before the write, `upstream_error` or `upstream_timeout`, wrote nothing.)"""
+"""Error codes after which a write may or may not have happened and reading back could not tell
+(the write tool reads back before it answers `write_unconfirmed`). A failed read before the write
+(`upstream_error`, `upstream_timeout`) or no time left to send it (`deadline`) wrote nothing."""
 UNCONFIRMED = (
     "I sent your {what}, but the store did not confirm it, so I cannot tell you yet whether it went "
     "through. A colleague is checking and will reply here; please do not ask again in the meantime."
@@ -150,9 +152,6 @@ class ConfirmedWrite(Policy[F], Generic[F]):
             return None
         code = error_code(writes[0])
         if code in LOST:
-            reconciled = self.reconcile(writes[0], confirmed, facts, turn, ctx)
-            if reconciled is not None:
-                return reconciled
             return self.unconfirmed(confirmed)
         return self.not_written(code, writes[0], confirmed, facts, turn, ctx)
 
@@ -186,11 +185,3 @@ class ConfirmedWrite(Policy[F], Generic[F]):
         ctx: BrandContext,
     ) -> Outcome:
         """The write did not go through (`code` says why): ask again or hand off."""
-
-    def reconcile(
-        self, result: ToolMessage, confirmed: Mapping[str, Any], facts: F, turn: int, ctx: BrandContext
-    ) -> Outcome | None:
-        """The write's answer was lost: read the system back and say what is true, or None (handed
-        off by `not_written`, nothing claimed). The place for reconciling lost writes."""
-        del result, confirmed, facts, turn, ctx
-        return None
