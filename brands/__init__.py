@@ -184,6 +184,9 @@ class BrandConfig(_Strict):
     """An open conversation quiet this long is billed as it stands."""
     webhook: WebhookConfig | None = None
     """None: no events are sent."""
+    turn_deadline_s: float = Field(default=25, ge=5, le=120)
+    """Seconds from when a turn holds its conversation's lock to its answer: model calls, their
+    retries, lookups and writes share it; what is unfinished then is handed off (`deadline`)."""
 
     def key_hashes(self, *, dev: bool) -> tuple[str, ...]:
         """Hashes of the keys accepted for this brand; dev keys only in the dev environment."""

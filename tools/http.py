@@ -82,9 +82,10 @@ async def request_json(
     client = get_client(system)
     safe = method.upper() in SAFE_METHODS if idempotent is None else idempotent
     retries = RETRIES if safe else 0
+    sent: ToolError | None = None
     for attempt in range(retries + 1):
-        if deadline.exhausted(keep):
-            raise OutOfTime(system)  # nothing (more) is sent: no time left in the turn
+        if deadline.exhausted(keep):  # no time left in the turn: nothing (more) is sent
+            raise sent or OutOfTime(system)
         wait = deadline.bounded(timeout or TIMEOUT_S, keep)
         limit = httpx.Timeout(wait, connect=min(wait, CONNECT_TIMEOUT_S))
         response: httpx.Response | None = None
@@ -93,19 +94,21 @@ async def request_json(
                 method, url, headers=headers, params=params, json=json, data=data, timeout=limit
             )
         except httpx.TimeoutException as exc:
+            sent = UpstreamTimeout(system)
             if attempt == retries:
-                raise UpstreamTimeout(system) from exc
+                raise sent from exc
         except httpx.TransportError as exc:
+            sent = UpstreamError(system, 503)
             if attempt == retries:
-                raise UpstreamError(system, 503) from exc
+                raise sent from exc
         else:
             if response.status_code == 404:
                 raise NotFound(system, what)
             if response.status_code < 400:
                 return clean_fields(response.json())  # every string field, before any tool reads it
-            error = UpstreamError(system, response.status_code)
-            if not error.transient or attempt == retries:
-                raise error
+            sent = UpstreamError(system, response.status_code)
+            if not sent.transient or attempt == retries:
+                raise sent
         await asyncio.sleep(_retry_delay(attempt, response))
     raise AssertionError("unreachable: the loop returns or raises")
 

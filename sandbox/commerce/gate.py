@@ -121,6 +121,9 @@ class ApiGate:
             await self.app(scope, _replay(body, receive), send_and_note_status)
             return
         entry["fault"] = fault.answer
+        if fault.answer == "unavailable":  # refused in front of the store: nothing applied
+            await _send_unavailable(send_and_note_status, "Service Unavailable")
+            return
         answer: list[Message] = []
 
         async def keep(message: Message) -> None:

@@ -16,7 +16,7 @@ from sandbox.commerce.seed import seed_shops
 from sandbox.commerce.shapes import Json, ShopData
 
 Mode = Literal["normal", "slow", "flaky", "down"]
-Answer = Literal["delay", "drop"]
+Answer = Literal["delay", "drop", "unavailable"]
 System = Literal["shopify", "recharge"]
 Clock = Callable[[], datetime]
 
@@ -36,7 +36,8 @@ class ModeSettings:
 @dataclass
 class AnswerFault:
     """A write that is applied and whose answer is then lost: held back `delay_ms` (longer than the
-    client waits), or dropped (the connection closes part-way through the answer). Matches requests by
+    client waits), or dropped (the connection closes part-way through the answer); or, to compare, a
+    request refused 503 by a gateway before the store saw it (`unavailable`). Matches requests by
     method and a regular expression searched in the path; applies to the next `times` of them."""
 
     method: str

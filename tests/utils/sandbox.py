@@ -49,7 +49,9 @@ class Sandbox:
         """The API requests the commerce store received, in order (`/_admin/requests`)."""
         return self.admin("commerce", "GET", "requests").json()["requests"]
 
-    def lose_answer(self, method: str, path: str, answer: str, delay_ms: int = 10_000, times: int = 1) -> None:
+    def lose_answer(
+        self, method: str, path: str, answer: str, delay_ms: int = 10_000, times: int = 1
+    ) -> None:
         """The store applies the next matching write, then loses its answer (`/_admin/faults`)."""
         fault = {"method": method, "path": path, "answer": answer, "delay_ms": delay_ms, "times": times}
         self.admin("commerce", "POST", "faults", fault)

@@ -18,7 +18,8 @@ from workflows.spec import RouterSpec, Workflow
 
 NAME = "handoff"
 
-REPLY = "I have passed this to a colleague, who will reply here."
+REPLY = ""
+"""Nothing of its own: `compose` ends the reply with the handoff sentence of the reason."""
 
 
 class HandoffInput(TypedDict):

@@ -28,6 +28,7 @@ from typing import Any, Generic
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
+from state.handoffs import why
 from tools.errors import error_code
 from tools.spec import ToolSpec
 from workflows.kit.answers import Answer, next_turn_after, plain_answer
@@ -38,11 +39,6 @@ LOST = frozenset({"write_unconfirmed", "unexpected"})
 """Error codes after which a write may or may not have happened and reading back could not tell
 (the write tool reads back before it answers `write_unconfirmed`). A failed read before the write
 (`upstream_error`, `upstream_timeout`) or no time left to send it (`deadline`) wrote nothing."""
-UNCONFIRMED = (
-    "I sent your {what}, but the store did not confirm it, so I cannot tell you yet whether it went "
-    "through. A colleague is checking and will reply here; please do not ask again in the meantime."
-)
-"""The reply when a write's answer was lost and reading back could not tell: never "it failed"."""
 
 
 def idempotency_key(kind: str, *parts: object) -> str:
@@ -111,9 +107,7 @@ class ConfirmedWrite(Policy[F], Generic[F]):
     """The id tag of the code's write call (`policy-<turn>-<tag>`); None: the tool's name."""
     what: str = "change"
     """What the write is, as the customer reads it ("refund", "cancellation", "address change")."""
-    failed_reply: str = (
-        "I could not make the change right now, so I have passed it to a colleague, who will reply here."
-    )
+    failed_reply: str = "The store did not take the change, so nothing has changed."
     """The reply when the write surely did not happen and nothing else explains why (`failed`)."""
 
     @abstractmethod
@@ -165,7 +159,7 @@ class ConfirmedWrite(Policy[F], Generic[F]):
         The confirmation is used up (a later yes must not send it again) and kept for that person."""
         return Outcome(
             "handed_off",
-            UNCONFIRMED.format(what=self.what),
+            why("write_unconfirmed", what=self.what),
             "write_unconfirmed",
             facts={"asked": None, "confirmed": None, "unconfirmed": dict(confirmed)},
         )
