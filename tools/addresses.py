@@ -26,7 +26,7 @@ from tools.commerce import shopify
 from tools.errors import ToolError
 from tools.http import write_json
 from tools.orders import OrderArgs, find_order, named_order
-from tools.readback import read_back
+from tools.readback import written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 ADDRESS_FIELDS = ("address1", "address2", "city", "province_code", "zip", "country_code")
@@ -164,8 +164,12 @@ async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolR
         )
     kept = {k: current.get(k) for k in ("first_name", "last_name", "name", "company", "phone")}
     base, headers = shopify(ctx)
-    try:
-        body = await write_json(
+
+    async def find() -> dict[str, Any] | None:
+        return at_address(await find_order(args.order_number, ctx), fields)
+
+    done, reconciled = await written_or_read_back(
+        write_json(
             UPDATE_SHIPPING_ADDRESS.name,
             "shopify",
             "PUT",
@@ -173,19 +177,12 @@ async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolR
             headers={**headers, "Idempotency-Key": args.idempotency_key},
             what=f"order {args.order_number}",
             json={"order": {"id": int(args.order_id), "shipping_address": {**kept, **fields}}},
-        )
-    except ToolError as lost:
-        if lost.code != "write_unconfirmed":
-            raise
-
-        async def find() -> dict[str, Any] | None:
-            return at_address(await find_order(args.order_number, ctx), fields)
-
-        applied = await read_back(find, f"the address of order {args.order_number}")
-        if applied is None:
-            raise
-        return address_done(applied, reconciled=True)
-    return address_done(body.get("order") or {}, reconciled=False)
+        ),
+        "order",
+        find,
+        f"the address of order {args.order_number}",
+    )
+    return address_done(done, reconciled=reconciled)
 
 
 def address_written(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tools import deadline
 from tools.errors import ToolError
@@ -34,6 +34,27 @@ def marker(key: str) -> str:
 def carries(text: object, key: str) -> bool:
     """Whether a field of the store's record carries this write's marker."""
     return isinstance(text, str) and marker(key) in text
+
+
+async def written_or_read_back(
+    write: Awaitable[dict[str, Any]],
+    record: str,
+    find: Callable[[], Awaitable[dict[str, Any] | None]],
+    what: str,
+) -> tuple[dict[str, Any], bool]:
+    """Send `write`; the record it made (its answer's `record` field) and False, or, when its answer
+    was lost (`write_unconfirmed`), the record `find` reads back and True. Not found within the turn:
+    `write_unconfirmed` stands."""
+    try:
+        answer = await write
+    except ToolError as lost:
+        if lost.code != "write_unconfirmed":
+            raise
+        found = await read_back(find, what)
+        if found is None:
+            raise
+        return found, True
+    return answer.get(record) or {}, False
 
 
 async def read_back(find: Callable[[], Awaitable[T | None]], what: str) -> T | None:

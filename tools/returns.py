@@ -26,7 +26,7 @@ from tools.commerce import shopify
 from tools.errors import ToolError
 from tools.http import request_json, write_json
 from tools.orders import OrderArgs, describe_order, find_order, named_order
-from tools.readback import carries, marker, read_back
+from tools.readback import carries, marker, written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 MONEY = r"\b\d{1,7}\.\d{2}\b"
@@ -133,8 +133,12 @@ async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
     if sum((Decimal(str(t["amount"])) for t in sent), Decimal(0)) != amount:
         raise _changed(name, args.amount, ", ".join(str(t["amount"]) for t in sent) or "nothing")
     base, headers = shopify(ctx)
-    try:
-        body = await write_json(
+
+    async def find() -> dict[str, Any] | None:
+        return marked_refund(await find_order(args.order_number, ctx), key)
+
+    refund, reconciled = await written_or_read_back(
+        write_json(
             ISSUE_REFUND.name,
             "shopify",
             "POST",
@@ -159,19 +163,12 @@ async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
                     ],
                 }
             },
-        )
-    except ToolError as lost:
-        if lost.code != "write_unconfirmed":
-            raise
-
-        async def find() -> dict[str, Any] | None:
-            return marked_refund(await find_order(args.order_number, ctx), key)
-
-        applied = await read_back(find, f"the refund of order {name}")
-        if applied is None:
-            raise
-        return refund_done(order, applied, reconciled=True)
-    return refund_done(order, body.get("refund") or {}, reconciled=False)
+        ),
+        "refund",
+        find,
+        f"the refund of order {name}",
+    )
+    return refund_done(order, refund, reconciled=reconciled)
 
 
 def refund_written(

@@ -23,7 +23,7 @@ from routing.ids import SUBSCRIPTION_ID
 from tools.commerce import belongs_to, recharge
 from tools.errors import NotFound, ToolError
 from tools.http import request_json, write_json
-from tools.readback import carries, marker, read_back
+from tools.readback import carries, marker, written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 
@@ -109,8 +109,12 @@ async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResul
             f"{args.confirmed_interval}, now {now['price']} every {now['interval']}): a new confirmation is needed",
         )
     base, headers = recharge(ctx)
-    try:
-        body = await write_json(
+
+    async def find() -> dict[str, Any] | None:
+        return cancelled_by(await find_subscription(args.subscription_id, ctx), key)
+
+    done, reconciled = await written_or_read_back(
+        write_json(
             CANCEL_SUBSCRIPTION.name,
             "recharge",
             "POST",
@@ -122,19 +126,12 @@ async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResul
                 "cancellation_reason_comments": f"{CANCEL_COMMENT} {marker(key)}",
                 "send_email": True,
             },
-        )
-    except ToolError as lost:
-        if lost.code != "write_unconfirmed":
-            raise
-
-        async def find() -> dict[str, Any] | None:
-            return cancelled_by(await find_subscription(args.subscription_id, ctx), key)
-
-        applied = await read_back(find, f"the cancellation of subscription {args.subscription_id}")
-        if applied is None:
-            raise
-        return cancel_done(applied, reconciled=True)
-    return cancel_done(body.get("subscription") or {}, reconciled=False)
+        ),
+        "subscription",
+        find,
+        f"the cancellation of subscription {args.subscription_id}",
+    )
+    return cancel_done(done, reconciled=reconciled)
 
 
 def cancel_written(
