@@ -79,9 +79,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
     confirmation = CONFIRMATION
     writes = UPDATE_SHIPPING_ADDRESS
     what = "address change"
-    failed_reply = (
-        "I could not change the address right now, so I have passed it to a colleague, who will reply here."
-    )
+    failed_reply = "The store did not take the address change, so the order still ships to the old address."
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int, ctx: BrandContext
