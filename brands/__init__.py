@@ -184,6 +184,9 @@ class BrandConfig(_Strict):
     """An open conversation quiet this long is billed as it stands."""
     webhook: WebhookConfig | None = None
     """None: no events are sent."""
+    show_order_notes: bool = False
+    """Whether a reply may quote an order's note (one the injection detector does not flag); by
+    default a reply only says that the order has a note (`workflows/kit/reply_guard.py`)."""
     turn_deadline_s: float = Field(default=25, ge=5, le=120)
     """Seconds from when a turn holds its conversation's lock to its answer: model calls, their
     retries, lookups and writes share it; what is unfinished then is handed off (`deadline`)."""

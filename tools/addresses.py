@@ -28,6 +28,7 @@ from tools.http import write_json
 from tools.orders import OrderArgs, find_order, named_order
 from tools.readback import written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
+from tools.third_party import of_order
 
 ADDRESS_FIELDS = ("address1", "address2", "city", "province_code", "zip", "country_code")
 """What a new address is made of; the recipient's name and phone stay as on the order."""
@@ -113,7 +114,7 @@ def describe_address(order: dict[str, Any]) -> str:
 
 async def _get_order_address(args: OrderArgs, ctx: BrandContext) -> ToolResult:
     order = await find_order(args.order_number, ctx)
-    return ToolResult(describe_address(order), {"order": order_summary(order)})
+    return ToolResult(describe_address(order), {"order": order_summary(order)}, of_order(order))
 
 
 async def _propose_shipping_address(args: ProposedAddress, ctx: BrandContext) -> ToolResult:
@@ -134,7 +135,8 @@ def at_address(order: dict[str, Any], fields: Mapping[str, Any]) -> dict[str, An
 
 def address_done(order: dict[str, Any], *, reconciled: bool) -> ToolResult:
     facts = {"order": order_summary(order), "changed": True}
-    return ToolResult(describe_address(order), {**facts, **({"reconciled": True} if reconciled else {})})
+    done = {**facts, **({"reconciled": True} if reconciled else {})}
+    return ToolResult(describe_address(order), done, of_order(order))
 
 
 async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolResult:

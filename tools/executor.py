@@ -20,6 +20,7 @@ from tools import metrics
 from tools.envelope import wrap
 from tools.errors import ToolError, error_message
 from tools.spec import ToolResult, ToolSpec
+from tools.third_party import UNTRUSTED
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
         log.exception("tool %s raised for brand %s", spec.name, ctx.brand_id)
         return error_message(call, "unexpected", "the lookup failed unexpectedly")
     text, artifact = (result.text, result.artifact) if isinstance(result, ToolResult) else (result, None)
+    if isinstance(result, ToolResult) and result.untrusted:  # for the reply guard, from state
+        artifact = {**(artifact or {}), UNTRUSTED: [dict(u) for u in result.untrusted]}
     content, cleaned = wrap(spec.name, text)
     metrics.count_sanitation(ctx.brand_id, "tool_result", cleaned)
     sanitation = {"removed": cleaned.removed, "cut": cleaned.cut, "flags": list(cleaned.flags)}

@@ -43,6 +43,12 @@ INJECTION_FLAGS = Counter(
     ["brand", "source", "flag"],
     registry=REGISTRY,
 )
+GUARDED_RELAYS = Counter(
+    "support_guarded_relays",
+    "Clauses of a reply that relayed third-party text, replaced by a summary (reply guard), by kind.",
+    ["brand", "workflow", "kind"],
+    registry=REGISTRY,
+)
 HANDOFFS = Counter(
     "support_handoffs", "Turns handed to a human, by reason.", ["brand", "reason"], registry=REGISTRY
 )
@@ -117,6 +123,10 @@ def count_sanitation(brand: str, source: str, cleaned: Cleaned) -> None:
             SANITISER_REMOVALS.labels(brand, source, kind).inc(n)
     for flag in cleaned.flags:
         INJECTION_FLAGS.labels(brand, source, flag).inc()
+
+
+def count_guarded_relay(brand: str, workflow: str, kind: str) -> None:
+    GUARDED_RELAYS.labels(brand=brand, workflow=workflow, kind=kind).inc()
 
 
 def count_handoff(brand: str, reason: str | None) -> None:

@@ -12,11 +12,13 @@ from pydantic import BaseModel, Field
 from brands import BrandConfig
 from brands.context import BrandContext
 from routing.ids import ORDER_DIGITS, order_name
+from tools import third_party
 from tools.carriers.lookup import describe_lookups, track_order
 from tools.commerce import belongs_to, shopify
 from tools.errors import NotFound
 from tools.http import request_json
 from tools.spec import ToolResult, ToolSpec
+from tools.third_party import of_order
 
 
 class OrderArgs(BaseModel):
@@ -72,7 +74,9 @@ async def _get_order(args: OrderArgs, ctx: BrandContext) -> ToolResult:
     order = await find_order(args.order_number, ctx)
     lookups = await track_order(order, ctx)
     text = "\n".join([describe_order(order), *describe_lookups(lookups)])
-    return ToolResult(text, {"lookups": [lookup.as_fact() for lookup in lookups]})
+    events = [lk.result.last_event.description for lk in lookups if lk.result and lk.result.last_event]
+    untrusted = [*of_order(order), *third_party.untrusted("carrier_event", events)]
+    return ToolResult(text, {"lookups": [lookup.as_fact() for lookup in lookups]}, untrusted)
 
 
 GET_ORDER = ToolSpec(

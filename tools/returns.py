@@ -28,6 +28,7 @@ from tools.http import request_json, write_json
 from tools.orders import OrderArgs, describe_order, find_order, named_order
 from tools.readback import carries, marker, written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
+from tools.third_party import of_order
 
 MONEY = r"\b\d{1,7}\.\d{2}\b"
 REFUND_NOTE = "Return within policy, confirmed by the customer in support chat"
@@ -48,7 +49,7 @@ def return_facts(order: dict[str, Any]) -> dict[str, Any]:
 async def _get_order_for_return(args: OrderArgs, ctx: BrandContext) -> ToolResult:
     order = await find_order(args.order_number, ctx)
     text = f"{describe_order(order)} Order total {order.get('total_price')} {order.get('currency')}."
-    return ToolResult(text, {"order": return_facts(order)})
+    return ToolResult(text, {"order": return_facts(order)}, of_order(order))
 
 
 class RefundArgs(OrderArgs):

@@ -13,7 +13,7 @@ the AI made that way (`service/history.py`). A write tool without it cannot be d
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from brands import BrandConfig
 from brands.context import BrandContext
+from tools.third_party import Untrusted
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class ToolResult:
 
     text: str
     artifact: dict[str, Any]
+    untrusted: Sequence[Untrusted] = ()
+    """The third-party free texts `text` carries (`tools.third_party`): never quoted in a reply."""
 
 
 ToolBody = Callable[[Any, BrandContext], Awaitable[str | ToolResult]]

@@ -25,6 +25,7 @@ from tools.errors import NotFound, ToolError
 from tools.http import request_json, write_json
 from tools.readback import carries, marker, written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
+from tools.third_party import Untrusted, title, untrusted
 
 
 class SubscriptionArgs(BaseModel):
@@ -42,17 +43,21 @@ def terms_of(sub: dict[str, Any]) -> dict[str, str]:
     """The terms a cancel confirmation is bound to: id, product, price and interval."""
     return {
         "subscription_id": str(sub.get("id")),
-        "product": str(sub.get("product_title") or "subscription"),
+        "product": title(sub.get("product_title")) if sub.get("product_title") else "subscription",
         "price": str(sub.get("price")),
         "interval": f"{sub.get('order_interval_frequency')} {sub.get('order_interval_unit')}",
         "status": str(sub.get("status")),
     }
 
 
+def product_of(sub: dict[str, Any]) -> list[Untrusted]:
+    return untrusted("title", [sub.get("product_title")])
+
+
 def describe_subscription(sub: dict[str, Any]) -> str:
     every = f"every {sub.get('order_interval_frequency')} {sub.get('order_interval_unit')}"
     return (
-        f"Subscription {sub['id']} ({sub.get('product_title')}): status {sub.get('status')}, "
+        f"Subscription {sub['id']} ({title(sub.get('product_title'))}): status {sub.get('status')}, "
         f"{sub.get('price')} {every}, next charge {sub.get('next_charge_scheduled_at') or 'none'}."
     )
 
@@ -71,7 +76,7 @@ async def find_subscription(subscription_id: str, ctx: BrandContext) -> dict[str
 
 async def _get_subscription(args: SubscriptionArgs, ctx: BrandContext) -> ToolResult:
     sub = await find_subscription(args.subscription_id, ctx)
-    return ToolResult(describe_subscription(sub), {"subscription": terms_of(sub)})
+    return ToolResult(describe_subscription(sub), {"subscription": terms_of(sub)}, product_of(sub))
 
 
 CANCEL_COMMENT = "Cancelled in support chat, confirmed by the customer"
@@ -86,7 +91,8 @@ def cancelled_by(sub: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 def cancel_done(sub: dict[str, Any], *, reconciled: bool) -> ToolResult:
     facts = {"subscription": terms_of(sub), "cancelled": True}
-    return ToolResult(describe_subscription(sub), {**facts, **({"reconciled": True} if reconciled else {})})
+    done = {**facts, **({"reconciled": True} if reconciled else {})}
+    return ToolResult(describe_subscription(sub), done, product_of(sub))
 
 
 async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResult:

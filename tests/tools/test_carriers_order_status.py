@@ -48,10 +48,14 @@ def test_that_acme_order_1001_is_answered_from_native_ups_and_costed_once(
     assert (row.thread_id, row.carrier, row.via, row.tracking_number, row.outcome, row.cost, row.currency) == (
         f"acme:{conversation}", "ups", "native", "1Z999AA10123456784", "found", Decimal("0.002"), "USD",
     )  # fmt: skip
-    assert tool_artifacts(client, f"acme:{conversation}") == [{"lookups": [{
+    [artifact] = tool_artifacts(client, f"acme:{conversation}")
+    assert artifact["lookups"] == [{
         "tracking_number": "1Z999AA10123456784", "carrier": "ups", "via": "native", "outcome": "found",
         "cost": 0.002, "currency": "USD",
-    }]}]  # fmt: skip
+    }]  # fmt: skip
+    # the third-party texts the result carried, for the reply guard: no secret, no cost, nothing else
+    assert set(artifact) == {"lookups", "untrusted"}
+    assert {u["kind"] for u in artifact["untrusted"]} == {"name", "address", "title", "carrier_event"}
     assert sandbox.admin("aggregator", "GET", "requests").json()["requests"] == []
     assert ledger_rows(client, "globex", conversation) == []
 

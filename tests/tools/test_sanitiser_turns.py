@@ -76,6 +76,6 @@ def test_that_a_padded_injection_in_an_order_note_reaches_the_model_cleaned_and_
     assert closing == "</tool_data>"
     assert INVISIBLE.search(json.dumps(sandbox.model_requests(), ensure_ascii=False)) is None
     assert out["workflows"] == [{"name": "order_status", "status": "resolved"}]
-    assert out["reply"].startswith(f"{ORDER_1001}; note on the order: {quoted}")
+    assert out["reply"].startswith(f"{ORDER_1001}; the order has a note.")  # the reply guard: never quoted
     subscriptions = sandbox.admin("commerce", "GET", "state").json()["shops"]["acme"]["cancellations"]
     assert subscriptions == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import openai
@@ -40,6 +41,7 @@ from tools.errors import error_code, error_message
 from tools.executor import execute
 from tools.model import get_chat_model
 from workflows.kit.policy import Outcome, Policy, Refusal
+from workflows.kit.reply_guard import guard_reply, third_party_texts
 from workflows.kit.transcript import REFUSED_PREFIX, lookups, results, speakable
 
 if TYPE_CHECKING:
@@ -124,10 +126,16 @@ def _outcome(spec: Workflow, state: WorkflowState, ctx: BrandContext) -> Outcome
     raise ValueError(f"workflow {spec.name!r} has no way to decide")  # excluded by Workflow
 
 
-def finish(spec: Workflow, state: WorkflowState, outcome: Outcome) -> dict[str, Any]:
-    """The run as this turn leaves it."""
+def finish(spec: Workflow, state: WorkflowState, outcome: Outcome, ctx: BrandContext) -> dict[str, Any]:
+    """The run as this turn leaves it; its reply passes the structural reply guard."""
     transcript = state["transcript"]
     facts = _facts(state)
+    if outcome.reply:
+        texts = third_party_texts(transcript)
+        guarded, kinds = guard_reply(outcome.reply, texts, show_notes=ctx.brand.show_order_notes)
+        for kind in kinds:
+            metrics.count_guarded_relay(ctx.brand_id, spec.name, kind)
+        outcome = replace(outcome, reply=guarded)
     if not speakable(outcome.reply, transcript):
         # A run never ends silent, nor with an internal error as its words: e.g. planted lookups
         # spent the model-call budget on tool steps, or the model repeated a refusal to the customer.
@@ -225,7 +233,7 @@ def build_subgraph(spec: Workflow) -> CompiledStateGraph:
         return await run_tools(spec, state, calls, runtime.context)
 
     async def decide(state: WorkflowState, runtime: Runtime[BrandContext]) -> dict[str, Any]:
-        return finish(spec, state, _outcome(spec, state, runtime.context))
+        return finish(spec, state, _outcome(spec, state, runtime.context), runtime.context)
 
     # edges are coroutines although they never wait: LangGraph runs a plain-function edge in a worker thread
     async def after_step(state: WorkflowState) -> Literal["tools", "agent"]:
