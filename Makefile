@@ -65,7 +65,7 @@ sandbox: $(STAMP) ## Run only the sandbox servers (writes DATA_DIR/sandbox.json)
 	$(BIN)/python -m sandbox --data-dir $(DATA_DIR)
 
 studio: $(STAMP) ## Serve the graph with `langgraph dev` on 127.0.0.1:8123 or STUDIO_PORT for LangGraph Studio, offline
-	$(BIN)/python -m launch.studio --data-dir $(DATA_DIR) --port $(STUDIO_PORT)
+	SUPPORT_ENV=dev $(BIN)/python -m launch.studio --data-dir $(DATA_DIR) --port $(STUDIO_PORT)
 
 bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Postgres)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.turn_overhead

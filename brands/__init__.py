@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -185,10 +185,23 @@ class BrandConfig(_Strict):
     webhook: WebhookConfig | None = None
     """None: no events are sent."""
 
+    def credential_variables(self) -> dict[str, str]:
+        """Every credential variable this brand names, by its field (`commerce.shopify_token_env`:
+        `ACME_SHOPIFY_TOKEN`): the `*_env` fields of the file, in file order."""
+        return dict(_env_fields(self.model_dump(), ""))
+
     def key_hashes(self, *, dev: bool) -> tuple[str, ...]:
         """Hashes of the keys accepted for this brand; dev keys only in the dev environment."""
         dev_hashes = tuple(hash_key(k) for k in self.dev_api_keys) if dev else ()
         return self.api_key_sha256 + dev_hashes
+
+
+def _env_fields(data: Mapping[str, object], prefix: str) -> Iterator[tuple[str, str]]:
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            yield from _env_fields(value, f"{prefix}{key}.")
+        elif key.endswith("_env") and isinstance(value, str):
+            yield f"{prefix}{key}", value
 
 
 def hash_key(key: str) -> str:
