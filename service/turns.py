@@ -48,6 +48,8 @@ class Inbound:
     text: str
     customer_id: str
     customer_email: str | None = None
+    customer_verified: bool = False
+    """Signed in by the brand's integration (the contract's `customer.verified`): writes need it."""
 
 
 def workflows_of(runs: Mapping[str, WorkflowRun], turn: int) -> list[WorkflowOut]:
@@ -167,6 +169,7 @@ class Turn(Keyed[TurnResponse]):
             brand_id=self.brand.brand_id,
             customer_id=self.message.customer_id,
             customer_email=self.message.customer_email,
+            customer_verified=self.message.customer_verified,
             conversation_id=self.conversation_id,
             config=self.brand,
             costs=self.svc.costs,

@@ -215,7 +215,7 @@ async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(stud
         ["inbound_text", "message_id"],
     )  # who owns the conversation is optional: a run without it is the AI's
     assert sorted(turn_output["properties"]) == sorted(TurnOutput.__annotations__)
-    assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id"]
+    assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id", "customer_verified"]
     assert context["required"] == ["brand_id"]
 
 

@@ -19,6 +19,12 @@ from workflows.spec import RouterSpec, Workflow
 NAME = "handoff"
 
 REPLY = "I have passed this to a colleague, who will reply here."
+UNVERIFIED_REPLY = (
+    "I can only make a change like this (a refund, a cancellation, an address change) for a customer who "
+    "is signed in, and I cannot confirm that here. I have passed it to a colleague, who will check it is "
+    "you and reply here; nothing has been changed."
+)
+"""Said when a write was asked by a customer the brand's integration has not signed in (`unverified`)."""
 
 
 class HandoffInput(TypedDict):
@@ -37,7 +43,8 @@ async def hand_off(state: HandoffInput) -> dict[str, Any]:
     prior = state["run"]
     names = [i["name"] for i in state["intents"]]
     run = WorkflowRun(
-        name=NAME, status="handed_off", turn=state["turn"], transcript=[], reply=REPLY,
+        name=NAME, status="handed_off", turn=state["turn"], transcript=[],
+        reply=UNVERIFIED_REPLY if state["reason"] == "unverified" else REPLY,
         facts={"intents": names}, handoff_reason=state["reason"],
         refused_tool_calls=prior["refused_tool_calls"], version=prior["version"] + 1,
     )  # fmt: skip
