@@ -17,7 +17,7 @@ STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes workflows routing accounting state tools checkpoint config brands sandbox bench)))
 
-.PHONY: help install run test lint format studio sandbox bench demo demo-owner key clean python-check
+.PHONY: help install run test lint format studio sandbox bench demo demo-owner key retention clean python-check
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -78,6 +78,9 @@ demo-owner: $(STAMP) ## Curls through who owns a conversation: handoff, a person
 
 key: $(STAMP) ## Print a new random API key and the api_key_sha256 line for its brand file
 	$(BIN)/python -m brands.keys
+
+retention: $(STAMP) ## Erase conversations older than each brand's retention_days (DATABASE_URL, else SQLite under DATA_DIR)
+	DATA_DIR=$(DATA_DIR) $(BIN)/python -m service retention
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) $(ST_VENV) $(DATA_DIR) .pytest_cache .ruff_cache .schemathesis

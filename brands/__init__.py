@@ -184,6 +184,9 @@ class BrandConfig(_Strict):
     """An open conversation quiet this long is billed as it stands."""
     webhook: WebhookConfig | None = None
     """None: no events are sent."""
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+    """Conversations quiet for longer are erased (text and checkpoints; billing kept) by
+    `python -m service retention`; None: kept until erased (`DELETE /v1/customers/{id}`)."""
 
     def credential_variables(self) -> dict[str, str]:
         """Every credential variable this brand names, by its field (`commerce.shopify_token_env`:

@@ -114,7 +114,11 @@ class Turn(Keyed[TurnResponse]):
     async def begin(self) -> tuple[TurnStart, dict[str, Any] | None]:
         store = self.svc.persistence.store
         return await store.begin_turn(
-            self.thread, self.brand.brand_id, self.message.message_id, self.message.text
+            self.thread,
+            self.brand.brand_id,
+            self.message.message_id,
+            self.message.text,
+            self.message.customer_id,
         )
 
     async def run(self) -> TurnResponse:
