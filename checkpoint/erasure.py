@@ -60,14 +60,16 @@ async def quiet_threads(db: Database, brand: str, before: str) -> list[str]:
 
 
 async def erase_thread(persistence: Persistence, thread: str) -> Counter[str]:
-    """Delete the thread's rows from the conversation store and all its checkpoints; how many of each.
+    """Delete all the thread's checkpoints, then its rows from the conversation store; how many of each.
 
-    The caller holds the thread (no turn may write to it meanwhile)."""
+    The caller holds the thread (no turn may write to it meanwhile). The record of whose thread it is
+    goes last, in the store's batch: a process that dies half-way leaves the thread findable, and the
+    same erasure again finishes it."""
     erased: Counter[str] = Counter()
-    async with persistence.db.batch() as db:
-        for name, table in ERASED:
-            erased[name] += max(await db.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread,)), 0)
     rows = await persistence.db.fetchall("SELECT count(*) FROM checkpoints WHERE thread_id = ?", (thread,))
     erased["checkpoints"] += int(rows[0][0])
     await persistence.checkpointer.adelete_thread(thread)
+    async with persistence.db.batch() as db:
+        for name, table in ERASED:
+            erased[name] += max(await db.execute(f"DELETE FROM {table} WHERE thread_id = ?", (thread,)), 0)
     return erased

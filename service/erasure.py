@@ -32,8 +32,8 @@ async def erase_threads(
     erased: Counter[str] = Counter()
     for thread in threads:
         async with hold(thread):
+            erased["tracking_numbers"] += await costs.forget_tracking(thread)  # first: see `erase_thread`
             erased += await erase_thread(persistence, thread)
-            erased["tracking_numbers"] += await costs.forget_tracking(thread)
     return ErasedOut(
         conversations=len(threads),
         **{name: erased[name] for name in ErasedOut.model_fields if name != "conversations"},

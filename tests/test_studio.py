@@ -34,7 +34,12 @@ from tests.utils.sandbox import Sandbox, sandbox_servers
 pytestmark = pytest.mark.slow
 
 STARTUP_TIMEOUT_S = 20.0
-ALICE_CONTEXT = {"brand_id": "acme", "customer_id": "cus_alice", "customer_email": "alice@example.com"}
+ALICE_CONTEXT = {
+    "brand_id": "acme",
+    "customer_id": "cus_alice",
+    "customer_email": "alice@example.com",
+    "customer_verified": True,  # signed in: her cancellation may run
+}
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 ORDER_1001 = (
     "Order #1001: payment paid; fulfilment fulfilled; shipped with UPS, tracking number "
