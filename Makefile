@@ -17,7 +17,7 @@ STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes workflows routing accounting state tools checkpoint config brands sandbox bench)))
 
-.PHONY: help install run test lint format studio sandbox bench demo demo-owner key retention clean python-check
+.PHONY: help install run test lint format studio sandbox bench demo demo-owner demo-writes key retention clean python-check
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ demo: $(STAMP) ## The closing-note demo: curls through every policy workflow on 
 
 demo-owner: $(STAMP) ## Curls through who owns a conversation: handoff, a person, hand-back, report, queue, webhook
 	bash scripts/ownership_demo.sh
+
+demo-writes: $(STAMP) ## Curls through lost write answers (delayed, dropped, kill -9) and a 120 s model
+	bash scripts/lost_answers_demo.sh
 
 key: $(STAMP) ## Print a new random API key and the api_key_sha256 line for its brand file
 	$(BIN)/python -m brands.keys

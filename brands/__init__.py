@@ -184,6 +184,9 @@ class BrandConfig(_Strict):
     """An open conversation quiet this long is billed as it stands."""
     webhook: WebhookConfig | None = None
     """None: no events are sent."""
+    turn_deadline_s: float = Field(default=25, ge=5, le=120)
+    """Seconds from when a turn holds its conversation's lock to its answer: model calls, their
+    retries, lookups and writes share it; what is unfinished then is handed off (`deadline`)."""
     retention_days: int | None = Field(default=None, ge=1, le=3650)
     """Conversations quiet for longer are erased (text and checkpoints; billing kept) by
     `python -m service retention`; None: kept until erased (`DELETE /v1/customers/{id}`)."""

@@ -1,5 +1,8 @@
 """`compose`: one reply covering every ask, in the customer's order; hand off only the unsolved part.
 
+Each run's reply says what is true of its ask; a reply that hands something off ends with exactly
+one handoff sentence (`state.handoffs.closing`), however many asks go to a person.
+
 When `route` found nothing to answer (`routing.silence.nothing_to_answer`), no reply at all: the
 AI closes the conversation silently and `billing` records `ai_closed_no_reply`. While a person is
 awaited (`owner` `awaiting_human`), a message that only waits for them gets `ACKNOWLEDGE` when the
@@ -14,7 +17,8 @@ from langchain_core.messages import AIMessage
 
 from routing.reading import Intent
 from routing.silence import nothing_to_answer
-from state.schema import Handoff, TurnState, WorkflowRun
+from state.handoffs import reply_with_closing
+from state.schema import Handoff, HandoffReason, TurnState, WorkflowRun
 
 CLARIFY = (
     "Thanks for your message. Could you tell me what you need help with: an order, a subscription, a return?"
@@ -37,7 +41,7 @@ def plan_reply(intents: list[Intent], runs: dict[str, WorkflowRun], turn: int) -
     """The reply text and the handoff (unsolved intents only) for this turn."""
     parts: list[str] = []
     unresolved: list[str] = []
-    reasons: list[str] = []
+    reasons: list[HandoffReason] = []
     for intent in sorted(intents, key=lambda i: i["position"]):
         run = _run_for(intent, runs, turn)
         if run is None or run["status"] in ("handed_off", "failed"):
@@ -47,8 +51,13 @@ def plan_reply(intents: list[Intent], runs: dict[str, WorkflowRun], turn: int) -
             parts.append(run["reply"])
     if not intents:
         parts.append(CLARIFY)
-    handoff = Handoff(reason=reasons[0], unresolved=unresolved) if unresolved else None
-    return "\n\n".join(parts), handoff
+    said = "\n\n".join(parts)
+    if not unresolved:
+        return said, None
+    answered = len(unresolved) < len(intents)
+    return reply_with_closing(said, reasons, answered=answered), Handoff(
+        reason=reasons[0], unresolved=unresolved
+    )
 
 
 async def compose(state: TurnState) -> dict[str, Any]:

@@ -24,6 +24,7 @@ The labels, the model's labels and routing prompt and the workflows are the regi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Collection, Mapping, Sequence
 from functools import cache
@@ -42,10 +43,15 @@ from routing.classifier import NONE
 from routing.reading import Intent, Reading, entities_in, probability_of, read_message
 from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
+from tools import deadline
 from tools.model import get_chat_model
 from workflows.registry import REGISTRY, Registry
 
 log = logging.getLogger(__name__)
+
+ROUTE_SHARE = 1 / 3
+"""Of what is left of the turn's deadline, what the routing fallback may wait for the model; when it
+times out the classifier's reading stands."""
 
 RoutingReason = Literal["customer_asked", "not_enabled", "not_automated", "unverified"]
 """The router's own reasons (a subset of `state.schema.HandoffReason`)."""
@@ -123,13 +129,16 @@ def needs_model(reading: Reading, waiting: Collection[str]) -> bool:
 async def ask_model(text: str, registry: Registry = REGISTRY) -> list[str] | None:
     """The router labels the model reads in `text`; None when the model cannot be used."""
     routed = routed_asks_model(registry)
+    left = deadline.remaining()
     try:
         model = get_chat_model().with_structured_output(routed, method="json_schema")
-        out = await model.ainvoke(
-            [SystemMessage(content=registry.router_prompt()), HumanMessage(content=text, name="customer")]
-        )
+        # the fallback may use a third of what is left of the turn: the workflows need the rest
+        async with asyncio.timeout(None if left is None else max(left, 0.0) * ROUTE_SHARE):
+            out = await model.ainvoke(
+                [SystemMessage(content=registry.router_prompt()), HumanMessage(content=text, name="customer")]
+            )
         asks = out if isinstance(out, routed) else routed.model_validate(out)
-    except (APIError, EndpointsError, OutputParserException, ValidationError) as exc:
+    except (APIError, EndpointsError, OutputParserException, ValidationError, TimeoutError) as exc:
         log.warning("router model fallback failed (%s); keeping the classifier's reading", type(exc).__name__)
         return None
     return list(dict.fromkeys(label for label in asks.intents if label != NONE))  # type: ignore[attr-defined]

@@ -28,16 +28,15 @@ from service.once import Keyed, answer_once
 from service.ownership import acknowledgement_due, handed_off, iso, load_owner, moved
 from service.results import HandoffOut, IntentOut, TurnResponse, WorkflowOut
 from service.webhooks import notify
+from state.handoffs import reply_with_closing, why
 from state.ownership import Owner, next_owner
 from state.schema import Participation, WorkflowRun
-from tools import metrics
+from tools import deadline, metrics
 from tools.sanitiser import clean
 
 log = logging.getLogger(__name__)
 
-INTERNAL_ERROR_REPLY = (
-    "Sorry, something went wrong on our side. I have passed your message to a colleague, who will reply here."
-)
+INTERNAL_ERROR_REPLY = reply_with_closing(why("internal_error"), [GUARD_HANDOFF], answered=False)
 
 
 @dataclass(frozen=True)
@@ -179,7 +178,10 @@ class Turn(Keyed[TurnResponse]):
             costs=self.svc.costs,
         )
         started = time.perf_counter()
-        response, self.clean_text, out = await _guarded_run(self.svc, ctx, self.thread, self.message, owner)
+        with deadline.turn_deadline(self.brand.turn_deadline_s):  # the turn holds its conversation's lock
+            response, self.clean_text, out = await _guarded_run(
+                self.svc, ctx, self.thread, self.message, owner
+            )
         if out is not None:
             self.history = turn_history(out, self.svc.registry, self.brand, self.message.message_id, at)
         metrics.observe_turn(

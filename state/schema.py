@@ -49,7 +49,8 @@ HandoffReason = Literal[
     # the router (nodes/route.py)
     "customer_asked", "not_enabled", "not_automated", "no_workflow",
     # any workflow (workflows/kit/subgraph.py) and the per-turn guard (service/turns.py)
-    "tool_failed", "model_unavailable", "no_reply", "internal_error",
+    "tool_failed", "tool_refused", "model_unavailable", "deadline", "no_reply", "internal_error",
+    "write_unconfirmed",
     # a person's reply voided the run's open ask (service/ownership.py)
     "person_took_over",
     # cancel_subscription
@@ -59,7 +60,7 @@ HandoffReason = Literal[
     # address_change (workflows/address_change/rules.py: FulfilmentRule)
     "order_cancelled", "already_fulfilled", "partially_fulfilled",
     # reserved for the open issues that hand off for them
-    "language", "deadline", "unverified", "write_unconfirmed",
+    "language", "unverified",
 ]  # fmt: skip
 """Why something was handed to a person: the one closed set (the API's `handoff.reason` enum;
 tests/state/test_handoff_reasons.py fails when code hands off for a reason not listed here)."""

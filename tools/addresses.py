@@ -8,6 +8,8 @@
 - `update_shipping_address` (write): the model names only the order; the workflow's policy guard
   (`workflows/address_change/`) sets the confirmed address, the order id and the
   Idempotency-Key in code. The body checks once more that nothing of the order has shipped.
+  The order's address itself is the write's marker (`at_address`): an order already at the
+  confirmed address (a replayed turn) is the answer, and after a lost answer the order is read back.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tools.commerce import shopify
 from tools.errors import ToolError
 from tools.http import write_json
 from tools.orders import OrderArgs, find_order, named_order
+from tools.readback import written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 ADDRESS_FIELDS = ("address1", "address2", "city", "province_code", "zip", "country_code")
@@ -119,6 +122,21 @@ async def _propose_shipping_address(args: ProposedAddress, ctx: BrandContext) ->
     return ToolResult(f"Proposed new shipping address: {one_line(address)}.", {"address": address})
 
 
+def _same(a: object, b: object) -> bool:
+    return str(a or "").strip().casefold() == str(b or "").strip().casefold()
+
+
+def at_address(order: dict[str, Any], fields: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The order, when its shipping address is already `fields` (the write was applied)."""
+    current = order.get("shipping_address") or {}
+    return order if all(_same(current.get(k), v) for k, v in fields.items()) else None
+
+
+def address_done(order: dict[str, Any], *, reconciled: bool) -> ToolResult:
+    facts = {"order": order_summary(order), "changed": True}
+    return ToolResult(describe_address(order), {**facts, **({"reconciled": True} if reconciled else {})})
+
+
 async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolResult:
     if not args.idempotency_key or not args.address:
         raise ToolError(
@@ -133,28 +151,38 @@ async def _update_shipping_address(args: UpdateArgs, ctx: BrandContext) -> ToolR
             "confirmation_mismatch",
             f"order {args.order_number} is not the order the customer confirmed",
         )
+    current = order.get("shipping_address") or {}
+    fields = {k: args.address.get(k, "") for k in ADDRESS_FIELDS}
+    fields["country_code"] = fields["country_code"] or str(current.get("country_code") or "")
+    if at_address(order, fields) is not None:  # a replayed turn: the confirmed address is on the order
+        return address_done(order, reconciled=True)
     if has_shipped(order):
         raise ToolError(
             UPDATE_SHIPPING_ADDRESS.name,
             "already_fulfilled",
             f"order {args.order_number} has already shipped: its address can no longer be changed",
         )
-    current = order.get("shipping_address") or {}
-    fields = {k: args.address.get(k, "") for k in ADDRESS_FIELDS}
-    fields["country_code"] = fields["country_code"] or str(current.get("country_code") or "")
     kept = {k: current.get(k) for k in ("first_name", "last_name", "name", "company", "phone")}
     base, headers = shopify(ctx)
-    body = await write_json(
-        UPDATE_SHIPPING_ADDRESS.name,
-        "shopify",
-        "PUT",
-        f"{base}/orders/{args.order_id}.json",
-        headers={**headers, "Idempotency-Key": args.idempotency_key},
-        what=f"order {args.order_number}",
-        json={"order": {"id": int(args.order_id), "shipping_address": {**kept, **fields}}},
+
+    async def find() -> dict[str, Any] | None:
+        return at_address(await find_order(args.order_number, ctx), fields)
+
+    done, reconciled = await written_or_read_back(
+        write_json(
+            UPDATE_SHIPPING_ADDRESS.name,
+            "shopify",
+            "PUT",
+            f"{base}/orders/{args.order_id}.json",
+            headers={**headers, "Idempotency-Key": args.idempotency_key},
+            what=f"order {args.order_number}",
+            json={"order": {"id": int(args.order_id), "shipping_address": {**kept, **fields}}},
+        ),
+        "order",
+        find,
+        f"the address of order {args.order_number}",
     )
-    done = body.get("order") or {}
-    return ToolResult(describe_address(done), {"order": order_summary(done), "changed": True})
+    return address_done(done, reconciled=reconciled)
 
 
 def address_written(

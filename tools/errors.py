@@ -4,6 +4,7 @@
      +-- UpstreamError(system, status)  the external system answered with an error status
      |    +-- NotFound(system, what)    404, or a record that is not the customer's
      +-- UpstreamTimeout(system)        no answer in time
+     +-- OutOfTime(system)              the turn's deadline left no time to send the request
      +-- CredentialMissing(env_var)     the brand's credential variable is unset
 
 Each carries a `code` from `ToolErrorCode` for the code that reads results, and a short `safe`
@@ -37,6 +38,7 @@ ToolErrorCode = Literal[
     "invalid_arguments",  # the model's arguments do not fit the tool's schema
     "tool_not_allowed",  # the tool is not in the running workflow's allowlist
     "write_unconfirmed",  # a write went out but its answer was lost: it may or may not have been applied
+    "deadline",  # the turn's deadline left no time to send the request: nothing was sent
     "unexpected",  # anything else a tool raised; also an error result that carries no code
     "policy_refused",  # the workflow's policy guard refused the call before it ran (workflows/kit/subgraph.py)
 ]
@@ -85,6 +87,12 @@ class NotFound(UpstreamError):
 class UpstreamTimeout(ToolError):
     def __init__(self, system: str) -> None:
         super().__init__(None, code="upstream_timeout", safe=f"{system} did not answer in time")
+        self.system = system
+
+
+class OutOfTime(ToolError):
+    def __init__(self, system: str) -> None:
+        super().__init__(None, code="deadline", safe=f"no time was left in this turn to ask {system}")
         self.system = system
 
 

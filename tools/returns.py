@@ -6,7 +6,9 @@ run and sets its hidden arguments (the confirmed amount and the idempotency key)
 model never sees or fills them. The body checks the live order once more: still paid in full, its
 total and the store's calculated refund still the confirmed amount (else a new confirmation is
 needed). Then it writes the refund of every line and the shipping (`refunds/calculate.json`, then
-`refunds.json` with the `Idempotency-Key`, so a retried request never refunds twice).
+`refunds.json`, sent once, with the `Idempotency-Key`). The refund's note carries the key
+(`tools.readback.marker`): before writing, a refund already carrying it (this turn replayed after a
+crash) is the answer, and after a lost answer the order's refunds are read back for it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tools.commerce import shopify
 from tools.errors import ToolError
 from tools.http import request_json, write_json
 from tools.orders import OrderArgs, describe_order, find_order, named_order
+from tools.readback import carries, marker, written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 MONEY = r"\b\d{1,7}\.\d{2}\b"
@@ -88,12 +91,34 @@ def _changed(order: str, confirmed: str, now: str) -> ToolError:
     )
 
 
+def marked_refund(order: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The order's refund that carries this write's marker, if it was applied."""
+    return next((r for r in order.get("refunds") or [] if carries(r.get("note"), key)), None)
+
+
+def refund_done(order: dict[str, Any], refund: dict[str, Any], *, reconciled: bool) -> ToolResult:
+    name = str(order["name"])
+    total = sum((Decimal(str(t["amount"])) for t in refund.get("transactions") or []), Decimal(0))
+    done = {
+        "order": name,
+        "amount": f"{total:.2f}",
+        "currency": order["currency"],
+        "refund_id": refund.get("id"),
+    }
+    text = f"Refunded {done['amount']} {done['currency']} for order {name}."
+    return ToolResult(text, {"refund": done, **({"reconciled": True} if reconciled else {})})
+
+
 async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
     if not args.idempotency_key or args.amount is None:
         raise ToolError(
             ISSUE_REFUND.name, "not_confirmed", "the refund has not been confirmed by the customer"
         )
+    key = args.idempotency_key
     order = await find_order(args.order_number, ctx)
+    applied = marked_refund(order, key)
+    if applied is not None:  # this confirmation's refund was written (a replayed turn): say so, write nothing
+        return refund_done(order, applied, reconciled=True)
     name, amount = str(order["name"]), Decimal(args.amount)
     if order.get("financial_status") != "paid":
         raise ToolError(
@@ -108,41 +133,42 @@ async def _issue_refund(args: RefundArgs, ctx: BrandContext) -> ToolResult:
     if sum((Decimal(str(t["amount"])) for t in sent), Decimal(0)) != amount:
         raise _changed(name, args.amount, ", ".join(str(t["amount"]) for t in sent) or "nothing")
     base, headers = shopify(ctx)
-    body = await write_json(
-        ISSUE_REFUND.name,
-        "shopify",
-        "POST",
-        f"{base}/orders/{order['id']}/refunds.json",
-        headers={**headers, "Idempotency-Key": args.idempotency_key},
-        what=f"order {name}",
-        json={
-            "refund": {
-                "currency": order["currency"],
-                "notify": True,
-                "note": REFUND_NOTE,
-                "shipping": {"full_refund": True},
-                "refund_line_items": refund_lines(order),
-                "transactions": [
-                    {
-                        "parent_id": t["parent_id"],
-                        "amount": t["amount"],
-                        "kind": "refund",
-                        "gateway": t["gateway"],
-                    }
-                    for t in sent
-                ],
-            }
-        },
+
+    async def find() -> dict[str, Any] | None:
+        return marked_refund(await find_order(args.order_number, ctx), key)
+
+    refund, reconciled = await written_or_read_back(
+        write_json(
+            ISSUE_REFUND.name,
+            "shopify",
+            "POST",
+            f"{base}/orders/{order['id']}/refunds.json",
+            headers={**headers, "Idempotency-Key": key},
+            what=f"order {name}",
+            json={
+                "refund": {
+                    "currency": order["currency"],
+                    "notify": True,
+                    "note": f"{REFUND_NOTE} {marker(key)}",
+                    "shipping": {"full_refund": True},
+                    "refund_line_items": refund_lines(order),
+                    "transactions": [
+                        {
+                            "parent_id": t["parent_id"],
+                            "amount": t["amount"],
+                            "kind": "refund",
+                            "gateway": t["gateway"],
+                        }
+                        for t in sent
+                    ],
+                }
+            },
+        ),
+        "refund",
+        find,
+        f"the refund of order {name}",
     )
-    refund = body.get("refund") or {}
-    total = sum((Decimal(str(t["amount"])) for t in refund.get("transactions") or []), Decimal(0))
-    done = {
-        "order": name,
-        "amount": f"{total:.2f}",
-        "currency": order["currency"],
-        "refund_id": refund.get("id"),
-    }
-    return ToolResult(f"Refunded {done['amount']} {done['currency']} for order {name}.", {"refund": done})
+    return refund_done(order, refund, reconciled=reconciled)
 
 
 def refund_written(

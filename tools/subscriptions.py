@@ -3,7 +3,10 @@
 The cancel is a write: the workflow's policy guard (`workflows/cancel_subscription/`)
 decides whether it may run and sets its hidden arguments (the idempotency key and the terms the
 customer confirmed) in code; the model never sees or fills them. The body checks once more that
-the subscription still has the confirmed terms, so a changed price needs a new confirmation.
+the subscription still has the confirmed terms, so a changed price needs a new confirmation. The
+cancel is sent once; its comment carries the idempotency key (`tools.readback.marker`), so a
+subscription already cancelled by this confirmation (a replayed turn) is the answer, and after a
+lost answer the subscription is read back for it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from routing.ids import SUBSCRIPTION_ID
 from tools.commerce import belongs_to, recharge
 from tools.errors import NotFound, ToolError
 from tools.http import request_json, write_json
+from tools.readback import carries, marker, written_or_read_back
 from tools.spec import ToolResult, ToolSpec, WriteTerms
 
 
@@ -70,6 +74,21 @@ async def _get_subscription(args: SubscriptionArgs, ctx: BrandContext) -> ToolRe
     return ToolResult(describe_subscription(sub), {"subscription": terms_of(sub)})
 
 
+CANCEL_COMMENT = "Cancelled in support chat, confirmed by the customer"
+
+
+def cancelled_by(sub: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The subscription, when this write's cancellation (its marker) is applied to it."""
+    if sub.get("status") == "cancelled" and carries(sub.get("cancellation_reason_comments"), key):
+        return sub
+    return None
+
+
+def cancel_done(sub: dict[str, Any], *, reconciled: bool) -> ToolResult:
+    facts = {"subscription": terms_of(sub), "cancelled": True}
+    return ToolResult(describe_subscription(sub), {**facts, **({"reconciled": True} if reconciled else {})})
+
+
 async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResult:
     if not args.idempotency_key:
         raise ToolError(
@@ -77,7 +96,10 @@ async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResul
             "not_confirmed",
             "the cancellation has not been confirmed by the customer",
         )
+    key = args.idempotency_key
     sub = await find_subscription(args.subscription_id, ctx)
+    if cancelled_by(sub, key) is not None:  # a replayed turn: this confirmation's cancel was applied
+        return cancel_done(sub, reconciled=True)
     now = terms_of(sub)
     if (now["price"], now["interval"]) != (args.confirmed_price, args.confirmed_interval):
         raise ToolError(
@@ -87,17 +109,29 @@ async def _cancel_subscription(args: CancelArgs, ctx: BrandContext) -> ToolResul
             f"{args.confirmed_interval}, now {now['price']} every {now['interval']}): a new confirmation is needed",
         )
     base, headers = recharge(ctx)
-    body = await write_json(
-        CANCEL_SUBSCRIPTION.name,
-        "recharge",
-        "POST",
-        f"{base}/subscriptions/{args.subscription_id}/cancel",
-        headers={**headers, "Idempotency-Key": args.idempotency_key},
-        what=f"subscription {args.subscription_id}",
-        json={"cancellation_reason": ctx.brand.subscriptions.cancellation_reason, "send_email": True},
+
+    async def find() -> dict[str, Any] | None:
+        return cancelled_by(await find_subscription(args.subscription_id, ctx), key)
+
+    done, reconciled = await written_or_read_back(
+        write_json(
+            CANCEL_SUBSCRIPTION.name,
+            "recharge",
+            "POST",
+            f"{base}/subscriptions/{args.subscription_id}/cancel",
+            headers={**headers, "Idempotency-Key": key},
+            what=f"subscription {args.subscription_id}",
+            json={
+                "cancellation_reason": ctx.brand.subscriptions.cancellation_reason,
+                "cancellation_reason_comments": f"{CANCEL_COMMENT} {marker(key)}",
+                "send_email": True,
+            },
+        ),
+        "subscription",
+        find,
+        f"the cancellation of subscription {args.subscription_id}",
     )
-    done = body.get("subscription") or {}
-    return ToolResult(describe_subscription(done), {"subscription": terms_of(done), "cancelled": True})
+    return cancel_done(done, reconciled=reconciled)
 
 
 def cancel_written(

@@ -1,4 +1,5 @@
-"""The commerce store's `/_admin/` API: read state and recorded requests, plant notes, set modes.
+"""The commerce store's `/_admin/` API: read state and recorded requests, plant notes, set modes and
+lost-answer faults.
 
 No auth: the sandbox listens on loopback only. Admin calls are never recorded, delayed or refused
 by a mode, so a test can always read what happened and switch the mode back.
@@ -6,6 +7,7 @@ by a mode, so a test can always read what happened and switch the mode back.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -13,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.commerce.access import store_of
 from sandbox.commerce.shapes import Json
-from sandbox.commerce.store import CommerceStore, Mode, ModeSettings
+from sandbox.commerce.store import Answer, AnswerFault, CommerceStore, Mode, ModeSettings
 
 router = APIRouter(prefix="/_admin")
 Store = Annotated[CommerceStore, Depends(store_of)]
@@ -26,6 +28,18 @@ class ModeRequest(BaseModel):
     mode: Mode
     delay_ms: int = Field(default=1000, ge=0, le=60_000)
     fail_every: int = Field(default=2, ge=1)
+
+
+class FaultRequest(BaseModel):
+    """A lost answer for the next `times` requests of `method` whose path matches `path` (a regular
+    expression, searched): the write is applied, then its answer is held back `delay_ms` or dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: str = Field(pattern=r"^(GET|POST|PUT|DELETE|PATCH)$")
+    path: str = Field(min_length=1, max_length=500)
+    answer: Answer
+    delay_ms: int = Field(default=10_000, ge=0, le=600_000)
+    times: int = Field(default=1, ge=1, le=1000)
 
 
 class NoteRequest(BaseModel):
@@ -47,6 +61,28 @@ async def read_mode(store: Store) -> Json:
 async def set_mode(store: Store, change: ModeRequest) -> Json:
     store.set_mode(ModeSettings(mode=change.mode, delay_ms=change.delay_ms, fail_every=change.fail_every))
     return store.mode.as_json()
+
+
+@router.get("/faults")
+async def read_faults(store: Store) -> dict[str, list[Json]]:
+    return {"faults": [f.as_json() for f in store.faults]}
+
+
+@router.post("/faults")
+async def add_fault(store: Store, fault: FaultRequest) -> dict[str, list[Json]]:
+    try:
+        re.compile(fault.path)
+    except re.error as exc:
+        raise HTTPException(status_code=422, detail=f"path is not a regular expression: {exc}") from exc
+    store.faults.append(AnswerFault(**fault.model_dump()))
+    return {"faults": [f.as_json() for f in store.faults]}
+
+
+@router.delete("/faults")
+async def clear_faults(store: Store) -> dict[str, int]:
+    deleted = len(store.faults)
+    store.faults.clear()
+    return {"deleted": deleted}
 
 
 @router.get("/requests")

@@ -3,7 +3,10 @@
 Every API request is recorded (method, path, query, body, status and an allowlist of headers):
 token headers are never recorded, so `/_admin/requests` can be shown and logged freely. Then the
 mode decides: `down` answers 503, `flaky` answers 503 every Nth call, `slow` waits before the
-handler runs. `/_admin/` requests pass straight through, unrecorded and never refused.
+handler runs. A lost-answer fault (`AnswerFault`, set per endpoint) lets the handler run, so the write
+is applied, and then loses its answer: held back longer than the client waits (`delay`), or cut off
+part-way with the connection closed (`drop`), as when a proxy or the network fails after the store
+committed. `/_admin/` requests pass straight through, unrecorded and never refused.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sandbox.commerce.store import CommerceStore
+from sandbox.commerce.store import AnswerFault, CommerceStore
 
 API_PREFIX = "/shops/"
 RECORDED_HEADERS = frozenset({"idempotency-key", "x-recharge-version", "content-type"})
@@ -72,6 +75,20 @@ async def _send_unavailable(send: Send, reason: str) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
+async def _lose_answer(fault: AnswerFault, answer: list[Message], send: Send) -> None:
+    """Send the handler's `answer` as `fault` loses it: late, or cut off with the connection closed."""
+    if fault.answer == "delay":
+        await asyncio.sleep(fault.delay_ms / 1000)
+        for message in answer:
+            await send(message)  # the client has given up by now; the bytes go nowhere
+        return
+    start = next(m for m in answer if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"connection"]
+    await send({**start, "headers": [*headers, (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": False})
+
+
 class ApiGate:
     """Record every API request, then answer per the store's mode or pass it on."""
 
@@ -99,4 +116,18 @@ class ApiGate:
         delay = self.store.delay_seconds()
         if delay:
             await asyncio.sleep(delay)
-        await self.app(scope, _replay(body, receive), send_and_note_status)
+        fault = self.store.fault_for(scope["method"], scope["path"])
+        if fault is None:
+            await self.app(scope, _replay(body, receive), send_and_note_status)
+            return
+        entry["fault"] = fault.answer
+        if fault.answer == "unavailable":  # refused in front of the store: nothing applied
+            await _send_unavailable(send_and_note_status, "Service Unavailable")
+            return
+        answer: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            answer.append(message)
+
+        await self.app(scope, _replay(body, receive), keep)
+        await _lose_answer(fault, answer, send_and_note_status)

@@ -6,6 +6,7 @@ no lock is needed. `reset()` puts everything back to the seeded demo data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from sandbox.commerce.seed import seed_shops
 from sandbox.commerce.shapes import Json, ShopData
 
 Mode = Literal["normal", "slow", "flaky", "down"]
+Answer = Literal["delay", "drop", "unavailable"]
 System = Literal["shopify", "recharge"]
 Clock = Callable[[], datetime]
 
@@ -29,6 +31,36 @@ class ModeSettings:
 
     def as_json(self) -> Json:
         return {"mode": self.mode, "delay_ms": self.delay_ms, "fail_every": self.fail_every}
+
+
+@dataclass
+class AnswerFault:
+    """A write that is applied and whose answer is then lost: held back `delay_ms` (longer than the
+    client waits), or dropped (the connection closes part-way through the answer); or, to compare, a
+    request refused 503 by a gateway before the store saw it (`unavailable`). Matches requests by
+    method and a regular expression searched in the path; applies to the next `times` of them."""
+
+    method: str
+    path: str
+    answer: Answer
+    delay_ms: int = 10_000
+    times: int = 1
+
+    def matches(self, method: str, path: str) -> bool:
+        return (
+            self.times > 0
+            and method.upper() == self.method.upper()
+            and re.search(self.path, path) is not None
+        )
+
+    def as_json(self) -> Json:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "answer": self.answer,
+            "delay_ms": self.delay_ms,
+            "times": self.times,
+        }
 
 
 @dataclass(frozen=True)
@@ -54,6 +86,8 @@ class CommerceStore:
     requests: list[dict[str, Any]] = field(default_factory=list)
     replies: dict[tuple[str, str], StoredReply] = field(default_factory=dict)
     calls_since_mode_change: int = 0
+    faults: list[AnswerFault] = field(default_factory=list)
+    """Per-endpoint lost answers (`fault_for`), in the order they were set."""
 
     def __post_init__(self) -> None:
         self.shops = seed_shops(self.tokens, self.order_names)
@@ -64,6 +98,7 @@ class CommerceStore:
         self.set_mode(ModeSettings())
         self.requests.clear()
         self.replies.clear()
+        self.faults.clear()
 
     def set_mode(self, settings: ModeSettings) -> None:
         self.mode = settings
@@ -77,6 +112,13 @@ class CommerceStore:
         if self.mode.mode == "flaky" and self.calls_since_mode_change % self.mode.fail_every == 0:
             return "Service Unavailable"
         return None
+
+    def fault_for(self, method: str, path: str) -> AnswerFault | None:
+        """The lost-answer fault this request meets, if any (it uses up one of the fault's times)."""
+        fault = next((f for f in self.faults if f.matches(method, path)), None)
+        if fault is not None:
+            fault.times -= 1
+        return fault
 
     def delay_seconds(self) -> float:
         return self.mode.delay_ms / 1000 if self.mode.mode == "slow" else 0.0

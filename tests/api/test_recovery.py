@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from nodes.compose import ACKNOWLEDGE
+from state.handoffs import CLOSING, why
 from state.schema import new_run
 from state.tool_calls import dangling_calls
 from tests.utils.conversations import ACME, event, new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tools.errors import error_code
-from workflows.kit.subgraph import MODEL_DOWN_REPLY
 
 
 def test_that_a_store_outage_hands_off_only_that_intent_and_saves_no_dangling_call(
@@ -83,6 +83,9 @@ def test_that_a_checkpoint_holding_a_dangling_tool_call_heals_on_the_next_turn(
     assert healed["repairs"] == 2
 
 
+MODEL_DOWN_REPLY = f"{why('model_unavailable')} {CLOSING}"
+
+
 def test_that_a_model_outage_hands_off_the_intent_keeps_the_message_and_the_next_turn_works(
     client: TestClient, sandbox: Sandbox
 ) -> None:
@@ -91,7 +94,11 @@ def test_that_a_model_outage_hands_off_the_intent_keeps_the_message_and_the_next
     out = say(client, conversation, "where is my order 1001?")
     assert out["workflows"] == [{"name": "order_status", "status": "handed_off"}]
     assert out["handoff"] == {"reason": "model_unavailable", "unresolved": ["order_status"]}
-    assert out["reply"] == MODEL_DOWN_REPLY
+    assert (
+        out["reply"]
+        == MODEL_DOWN_REPLY
+        == "I cannot look into this right now: our assistant is unavailable. " + CLOSING
+    )
     sandbox.admin("model", "POST", "mode", {"mode": "normal"})
     event(client, conversation, "handed_back")  # the colleague gives the ask back to the AI
     again = say(client, conversation, "where is my order 1001?")

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from state.handoffs import CLOSINGS, why
 from tests.utils.conversations import ACME, ALICE, VISITOR_AS_ALICE, new_conversation, say
 from tests.utils.sandbox import Sandbox
 from workflows import returns_refunds
-from workflows.handoff import UNVERIFIED_REPLY
 from workflows.registry import REGISTRY
 
 WRITE_TOOLS = {tool for w in REGISTRY for tool in w.writes}
@@ -75,7 +75,8 @@ def test_that_a_visitor_naming_alices_email_writes_nothing_even_with_a_gullible_
         assert out["handoff"]["reason"] == "unverified", out
         assert workflow in out["handoff"]["unresolved"]
         assert {"name": "handoff", "status": "handed_off"} in out["workflows"]
-        assert UNVERIFIED_REPLY in out["reply"]
+        assert why("unverified") in out["reply"]  # honest: nothing was changed, and why
+        assert out["reply"].endswith(CLOSINGS["unverified"])
         assert workflow not in [w["name"] for w in confirmed[workflow]["workflows"]]  # the yes ran nothing
 
 

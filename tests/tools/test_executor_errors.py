@@ -176,7 +176,7 @@ async def test_that_a_changed_refund_amount_is_terms_changed(sandbox: Sandbox) -
 
 async def test_that_a_second_refund_of_a_refunded_order_is_not_refundable(sandbox: Sandbox) -> None:
     first = await run("issue_refund", order_number="1001", amount="61.00", idempotency_key="refund-key")
-    again = await run("issue_refund", order_number="1001", amount="61.00", idempotency_key="refund-key")
+    again = await run("issue_refund", order_number="1001", amount="61.00", idempotency_key="another-key")
     assert (error_code(first), first.artifact["refund"]["amount"]) == (None, "61.00")
     assert failed(again) == error(
         "issue_refund", "not_refundable", "order #1001 is refunded, not paid: it is not refunded again"

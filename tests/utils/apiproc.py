@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -46,6 +46,8 @@ class ApiProcess:
     database_url: str | None
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    """More environment for the process (a brands folder, say)."""
 
     @property
     def url(self) -> str:
@@ -58,7 +60,7 @@ class ApiProcess:
     def start(self, deadline_s: float = 30.0) -> ApiProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
-        env = {**os.environ, "DATA_DIR": str(self.data_dir), "SUPPORT_ENV": "dev"}
+        env = {**os.environ, "DATA_DIR": str(self.data_dir), "SUPPORT_ENV": "dev", **self.env}
         env.pop("DATABASE_URL", None)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url

@@ -45,6 +45,17 @@ class Sandbox:
     def model_requests(self) -> list[dict]:
         return self.admin("model", "GET", "requests").json()["requests"]
 
+    def commerce_requests(self) -> list[dict]:
+        """The API requests the commerce store received, in order (`/_admin/requests`)."""
+        return self.admin("commerce", "GET", "requests").json()["requests"]
+
+    def lose_answer(
+        self, method: str, path: str, answer: str, delay_ms: int = 10_000, times: int = 1
+    ) -> None:
+        """The store applies the next matching write, then loses its answer (`/_admin/faults`)."""
+        fault = {"method": method, "path": path, "answer": answer, "delay_ms": delay_ms, "times": times}
+        self.admin("commerce", "POST", "faults", fault)
+
     def webhook_requests(self, path: str) -> list[dict]:
         """The POSTs the webhook receiver got on `path` (`/acme`), in order."""
         return self.admin("webhooks", "GET", f"requests?path={path}").json()["requests"]

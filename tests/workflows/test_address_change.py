@@ -50,10 +50,8 @@ CONFIRM_ELM = (
 )
 DONE_OAK = "Done: order #1002 will now ship to 500 Oak Road, Springfield, IL 62704, US."
 DONE_ELM = "Done: order #1002 will now ship to 7 Elm Street, Salem, OR 97301, US."
-SHIPPED_1001 = (
-    "Order #1001 cannot get a new address any more: it has already shipped. I have passed this to a "
-    "colleague, who can check with the carrier and will reply here."
-)
+SHIPPED_1001 = "Order #1001 cannot get a new address any more: it has already shipped."
+"""The run's reply; the turn's reply adds the one handoff sentence (`state.handoffs`)."""
 NOT_CONFIRMED = "the customer has not confirmed the new address for order 1002"
 
 
@@ -126,6 +124,9 @@ async def test_that_shipped_order_1001_is_handed_off_as_already_fulfilled_withou
     out = await turn("I put the wrong address on order 1001")
     assert status(out) == ("handed_off", "already_fulfilled", SHIPPED_1001)
     assert out["handoff"] == {"reason": "already_fulfilled", "unresolved": ["address_change"]}
+    assert out["reply"] == (
+        f"{SHIPPED_1001} I have passed this to a colleague, who can check with the carrier and will reply here."
+    )
     assert store(sandbox) == before
     assert writes(sandbox) == []
 

@@ -279,13 +279,21 @@ def refund_call(**args: str) -> ToolCall:
     return ToolCall(name="issue_refund", args={"order_number": "1001", **args}, id="r1", type="tool_call")
 
 
-async def test_that_a_retried_refund_with_the_same_key_refunds_once(sandbox: Sandbox) -> None:
+async def test_that_a_retried_refund_with_the_same_key_finds_its_refund_and_writes_nothing(
+    sandbox: Sandbox,
+) -> None:
     call = refund_call(amount="61.00", idempotency_key="refund-retry-test")
     first = await execute([call], [ISSUE_REFUND], ALICE, "returns_refunds")
     again = await execute([call], [ISSUE_REFUND], ALICE, "returns_refunds")
     assert first.messages[0].status == "success"
-    assert again.messages[0].text == "Error: order #1001 is refunded, not paid: it is not refunded again"
+    assert again.messages[0].status == "success"  # the note carries the key: the same refund, read back
+    assert again.messages[0].artifact == {**first.messages[0].artifact, "reconciled": True}
+    other = refund_call(amount="61.00", idempotency_key="refund-other-confirmation")
+    third = await execute([other], [ISSUE_REFUND], ALICE, "returns_refunds")
+    assert third.messages[0].text == "Error: order #1001 is refunded, not paid: it is not refunded again"
     assert refunds(sandbox) == [("refunded", ["61.00"])]
+    posts = [r for r in sandbox.commerce_requests() if r["path"].endswith("/refunds.json")]
+    assert len(posts) == 1
 
 
 async def test_that_a_refund_without_the_key_the_guard_sets_is_refused_by_the_tool(sandbox: Sandbox) -> None:

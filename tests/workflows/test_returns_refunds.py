@@ -145,7 +145,7 @@ async def test_that_a_refund_above_the_brand_cap_is_handed_off_with_the_reason_a
     assert out["handoff"] == {"reason": "above_refund_cap", "unresolved": ["returns_refunds"]}
     assert out["reply"] == (
         "I cannot approve a return of order #1001 myself: its total is above what I can refund without a "
-        "colleague. I have passed it to a colleague, who will reply here."
+        "colleague. I have passed this to a colleague, who will reply here."
     )
     await send("yes, refund it")
     assert refunds(sandbox) == []

@@ -42,7 +42,7 @@ from workflows.address_change.rules import (
 )
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
-from workflows.kit.subgraph import LOOKUP_FAILED
+from workflows.kit.subgraph import failed_lookup
 from workflows.kit.transcript import customer_text, errors, good, refusal_reasons, results
 
 ASK_ORDER = "Which order should I change the shipping address of? Its number looks like 1002."
@@ -79,9 +79,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
     confirmation = CONFIRMATION
     writes = UPDATE_SHIPPING_ADDRESS
     what = "address change"
-    failed_reply = (
-        "I could not change the address right now, so I have passed it to a colleague, who will reply here."
-    )
+    failed_reply = "The store did not take the address change, so the order still ships to the old address."
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: AddressFacts, turn: int, ctx: BrandContext
@@ -153,7 +151,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
             reason = result.text.removeprefix("Error: ")
             return Outcome(
                 "handed_off",
-                f"I have not changed the address: {reason}. I have passed this to a colleague, who will reply here.",
+                f"I have not changed the address: {reason}.",
                 "already_fulfilled",
                 facts={"asked": None, "confirmed": None},
             )
@@ -184,10 +182,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
         order = found[-1].artifact["order"]
         rule = fulfilment_refusal(order)
         if rule is not None:
-            reply = (
-                f"Order {shown(order)} cannot get a new address any more: {WHY[rule]}. "
-                "I have passed this to a colleague, who can check with the carrier and will reply here."
-            )
+            reply = f"Order {shown(order)} cannot get a new address any more: {WHY[rule]}."
             return Outcome("handed_off", reply, rule, facts={"order": None, "asked": None, "confirmed": None})
         fresh = {"order": order, "asked": None, "confirmed": None}
         proposal = self._proposal(transcript) or facts.get("proposal")
@@ -233,7 +228,7 @@ class AddressPolicy(ConfirmedWrite[AddressFacts]):
                 "waiting", "I could not find that order. Could you check the number?", facts=forget
             )
         if [m for m in failed if error_code(m) != "policy_refused"]:
-            return LOOKUP_FAILED
+            return failed_lookup([m for m in failed if error_code(m) != "policy_refused"])
         still = confirm_text(asked) if asked else ASK_ADDRESS if order else ASK_ORDER
         asked_again = {"asked": {**asked, "turn": turn}} if asked else {}  # a yes now counts next turn
         if refused:

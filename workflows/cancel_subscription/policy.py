@@ -37,7 +37,7 @@ from workflows.cancel_subscription.rules import (
 )
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
-from workflows.kit.subgraph import LOOKUP_FAILED
+from workflows.kit.subgraph import failed_lookup
 from workflows.kit.transcript import (
     customer_text,
     data_text,
@@ -78,7 +78,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
     confirmation = CONFIRMATION
     writes = CANCEL_SUBSCRIPTION
     what = "cancellation"
-    failed_reply = "I could not cancel it right now, so I have passed it to a colleague, who will reply here."
+    failed_reply = "The store did not take the cancellation, so your subscription is unchanged."
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
@@ -159,7 +159,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         if facts.get("accepted") == turn:
             return Outcome(
                 "handed_off",
-                "Glad you are staying! I have passed the offer to a colleague, who will apply it and confirm here.",
+                "Glad you are staying!",
                 "retention_offer_accepted",
             )
         if facts.get("kept") == turn:
@@ -215,7 +215,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         if any(error_code(m) == "not_found" for m in failed):
             return Outcome("waiting", "I could not find that subscription. Could you check the id?")
         if failed:
-            return LOOKUP_FAILED
+            return failed_lookup(failed)
         offer = facts.get("offer")
         if asked and not facts.get("cancelled"):  # asked again: a yes now counts in the next turn
             return Outcome("waiting", confirm_text(asked), facts={"asked": {**asked, "turn": turn}})

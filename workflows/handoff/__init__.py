@@ -13,18 +13,15 @@ from langgraph.graph.state import CompiledStateGraph
 from typing_extensions import TypedDict
 
 from routing.reading import Intent
+from state.handoffs import why
 from state.schema import WorkflowRun
 from workflows.spec import RouterSpec, Workflow
 
 NAME = "handoff"
 
-REPLY = "I have passed this to a colleague, who will reply here."
-UNVERIFIED_REPLY = (
-    "I can only make a change like this (a refund, a cancellation, an address change) for a customer who "
-    "is signed in, and I cannot confirm that here. I have passed it to a colleague, who will check it is "
-    "you and reply here; nothing has been changed."
-)
-"""Said when a write was asked by a customer the brand's integration has not signed in (`unverified`)."""
+REPLY = ""
+"""Nothing of its own: `compose` ends the reply with the handoff sentence of the reason; only a write
+asked by a customer who is not signed in (`unverified`) is explained first (`state.handoffs.WHY`)."""
 
 
 class HandoffInput(TypedDict):
@@ -44,7 +41,7 @@ async def hand_off(state: HandoffInput) -> dict[str, Any]:
     names = [i["name"] for i in state["intents"]]
     run = WorkflowRun(
         name=NAME, status="handed_off", turn=state["turn"], transcript=[],
-        reply=UNVERIFIED_REPLY if state["reason"] == "unverified" else REPLY,
+        reply=why("unverified") if state["reason"] == "unverified" else REPLY,
         facts={"intents": names}, handoff_reason=state["reason"],
         refused_tool_calls=prior["refused_tool_calls"], version=prior["version"] + 1,
     )  # fmt: skip

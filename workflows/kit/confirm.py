@@ -10,9 +10,10 @@ The turns of every writing workflow:
 3. every call of the write, the code's or the model's, passes the guard: `write_refusal` (the
    workflow's rules) or the call with its arguments set from the confirmation (`write_args`), so
    hidden values the model sent are overwritten;
-4. `decide_write` reads the write's result: done (`written`), refused by the system with a code
-   (`not_written`), or lost (a timeout or a 5xx: the write may or may not have happened), where
-   `reconcile` reads the system back before anything is said (None: handed off, nothing claimed).
+4. `decide_write` reads the write's result: done (`written`, also when the tool found it applied
+   by reading it back: `tools.readback`), refused by the system with a code (`not_written`), or
+   still unknown after reading back (`unconfirmed`: we say we are checking, a person takes it,
+   nothing is claimed either way).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, Generic
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
+from state.handoffs import why
 from tools.errors import error_code
 from tools.spec import ToolSpec
 from workflows.kit.answers import Answer, next_turn_after, plain_answer
@@ -34,13 +36,9 @@ from workflows.kit.policy import F, Outcome, Policy, Refusal, Step, policy_call
 from workflows.kit.transcript import good, results
 
 LOST = frozenset({"write_unconfirmed", "unexpected"})
-"""Error codes after which a write may or may not have happened: only reading back can tell. (A
-failed read before the write, `upstream_error` or `upstream_timeout`, wrote nothing.)"""
-UNCONFIRMED = (
-    "I sent your {what}, but the store did not confirm it, so I cannot tell you yet whether it went "
-    "through. A colleague is checking and will reply here; please do not ask again in the meantime."
-)
-"""The reply when a write's answer was lost and reading back could not tell: never "it failed"."""
+"""Error codes after which a write may or may not have happened and reading back could not tell
+(the write tool reads back before it answers `write_unconfirmed`). A failed read before the write
+(`upstream_error`, `upstream_timeout`) or no time left to send it (`deadline`) wrote nothing."""
 
 
 def idempotency_key(kind: str, *parts: object) -> str:
@@ -109,9 +107,7 @@ class ConfirmedWrite(Policy[F], Generic[F]):
     """The id tag of the code's write call (`policy-<turn>-<tag>`); None: the tool's name."""
     what: str = "change"
     """What the write is, as the customer reads it ("refund", "cancellation", "address change")."""
-    failed_reply: str = (
-        "I could not make the change right now, so I have passed it to a colleague, who will reply here."
-    )
+    failed_reply: str = "The store did not take the change, so nothing has changed."
     """The reply when the write surely did not happen and nothing else explains why (`failed`)."""
 
     @abstractmethod
@@ -150,9 +146,6 @@ class ConfirmedWrite(Policy[F], Generic[F]):
             return None
         code = error_code(writes[0])
         if code in LOST:
-            reconciled = self.reconcile(writes[0], confirmed, facts, turn, ctx)
-            if reconciled is not None:
-                return reconciled
             return self.unconfirmed(confirmed)
         return self.not_written(code, writes[0], confirmed, facts, turn, ctx)
 
@@ -166,7 +159,7 @@ class ConfirmedWrite(Policy[F], Generic[F]):
         The confirmation is used up (a later yes must not send it again) and kept for that person."""
         return Outcome(
             "handed_off",
-            UNCONFIRMED.format(what=self.what),
+            why("write_unconfirmed", what=self.what),
             "write_unconfirmed",
             facts={"asked": None, "confirmed": None, "unconfirmed": dict(confirmed)},
         )
@@ -186,11 +179,3 @@ class ConfirmedWrite(Policy[F], Generic[F]):
         ctx: BrandContext,
     ) -> Outcome:
         """The write did not go through (`code` says why): ask again or hand off."""
-
-    def reconcile(
-        self, result: ToolMessage, confirmed: Mapping[str, Any], facts: F, turn: int, ctx: BrandContext
-    ) -> Outcome | None:
-        """The write's answer was lost: read the system back and say what is true, or None (handed
-        off by `not_written`, nothing claimed). The place for reconciling lost writes."""
-        del result, confirmed, facts, turn, ctx
-        return None

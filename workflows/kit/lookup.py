@@ -9,8 +9,8 @@ from langchain_core.messages import AnyMessage
 from state.schema import RunStatus
 from tools.errors import error_facts
 from workflows.kit.policy import Outcome
-from workflows.kit.subgraph import LOOKUP_FAILED
-from workflows.kit.transcript import final_text, good, results
+from workflows.kit.subgraph import failed_lookup
+from workflows.kit.transcript import errors, final_text, good, results
 
 
 def standard_outcome(
@@ -26,6 +26,6 @@ def standard_outcome(
     missing = [f["text"] for m in answered if (f := error_facts(m)) is not None and f["code"] == "not_found"]
     if missing:
         return Outcome("waiting", (text or f"I looked, but {missing[0]}.") + " Could you check the number?")
-    if answered:
-        return LOOKUP_FAILED
+    if errors(answered):
+        return failed_lookup(errors(answered))
     return Outcome("waiting", text or "Could you tell me a little more?")

@@ -16,6 +16,7 @@ by code, not by the model; a run never ends silent, nor with an internal error a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -30,11 +31,12 @@ from typing_extensions import TypedDict
 
 from brands.context import BrandContext
 from routing.reading import Intent
+from state.handoffs import why
 from state.schema import MAX_TRANSCRIPT, WorkflowRun
 from state.tool_calls import trim_keeping_pairs
-from tools import metrics
+from tools import deadline, metrics
 from tools.envelope import DATA_RULE
-from tools.errors import error_message
+from tools.errors import error_code, error_message
 from tools.executor import execute
 from tools.model import get_chat_model
 from workflows.kit.policy import Outcome, Policy, Refusal
@@ -47,17 +49,23 @@ log = logging.getLogger(__name__)
 
 MODEL_UNAVAILABLE = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
 """What the model endpoint raises once its client's own retries are spent: timeouts, 429, 5xx."""
-MODEL_DOWN_REPLY = (
-    "I cannot look into this right now, so I have passed it to a colleague, who will reply here."
-)
-LOOKUP_FAILED = Outcome(
-    "handed_off",
-    "I could not complete that lookup right now, so I have passed it to a colleague.",
-    "tool_failed",
-)
-"""A lookup the workflow needs failed (not "not found"): a person takes the intent."""
-NO_REPLY = "I could not finish this myself, so I have passed it to a colleague, who will reply here."
+MODEL_DOWN = Outcome("handed_off", why("model_unavailable"), "model_unavailable")
+"""The model endpoint failed (its client's retries spent) before the turn's deadline."""
+OUT_OF_TIME = Outcome("handed_off", why("deadline"), "deadline")
+"""The turn's deadline came before the work was done (a slow model, slow lookups)."""
+NO_REPLY = why("no_reply")
 """The reply of a run that would otherwise end with nothing to say to the customer."""
+
+
+def failed_lookup(failed: Sequence[ToolMessage]) -> Outcome:
+    """A lookup the workflow needs did not give its record (not "not found"): a person takes the
+    intent, told the true class: no time left, a call outside the workflow refused, or a failure."""
+    codes = {error_code(m) for m in failed}
+    if "deadline" in codes:
+        return OUT_OF_TIME
+    if codes and codes <= {"tool_not_allowed", "policy_refused"}:
+        return Outcome("handed_off", why("tool_refused"), "tool_refused")
+    return Outcome("handed_off", why("tool_failed"), "tool_failed")
 
 
 class WorkflowInput(TypedDict):
@@ -77,6 +85,8 @@ class WorkflowState(TypedDict, total=False):
     model_calls: int
     model_down: bool
     """The model endpoint failed this turn (its client's retries spent)."""
+    out_of_time: bool
+    """The turn's deadline came before or during a model call."""
     refused: int
     policy_refusals: int
     runs: dict[str, WorkflowRun]
@@ -100,10 +110,11 @@ def _facts(state: WorkflowState) -> dict[str, Any]:
 def _outcome(spec: Workflow, state: WorkflowState, ctx: BrandContext) -> Outcome:
     """The run's outcome, decided in code."""
     transcript = state["transcript"]
-    if state.get("model_down"):
+    stopped = OUT_OF_TIME if state.get("out_of_time") else MODEL_DOWN if state.get("model_down") else None
+    if stopped is not None:
         acted = bool(results(transcript))
         if spec.policy is None or not acted:
-            return Outcome("handed_off", MODEL_DOWN_REPLY, "model_unavailable")
+            return stopped
         # the policy's own calls ran this turn (a lookup, a refund, a write): its decision says
         # what they did; "nothing was done" would be false after a write
     if spec.policy is not None:
@@ -190,10 +201,16 @@ def build_subgraph(spec: Workflow) -> CompiledStateGraph:
 
     async def agent(state: WorkflowState, runtime: Runtime[BrandContext]) -> dict[str, Any]:
         calls = state.get("model_calls", 0)
+        if deadline.exhausted():
+            return {"out_of_time": True}
         model = get_chat_model().bind_tools(tools_schema)
         history = trim_keeping_pairs(state["transcript"], MAX_TRANSCRIPT)
         try:
-            ai = await model.ainvoke([system_prompt(spec, runtime.context), *history])
+            async with asyncio.timeout(deadline.remaining()):  # across the client's own retries
+                ai = await model.ainvoke([system_prompt(spec, runtime.context), *history])
+        except TimeoutError:
+            log.warning("turn deadline reached in a model call of workflow %s", spec.name)
+            return {"out_of_time": True, "model_calls": calls + 1}
         except MODEL_UNAVAILABLE as exc:
             log.warning(
                 "model unavailable in workflow %s for brand %s: %r", spec.name, runtime.context.brand_id, exc
@@ -215,7 +232,8 @@ def build_subgraph(spec: Workflow) -> CompiledStateGraph:
         return "tools" if _wants_tools(state) else "agent"
 
     async def after_agent(state: WorkflowState) -> Literal["tools", "decide"]:
-        return "tools" if not state.get("model_down") and _wants_tools(state) else "decide"
+        stopped = state.get("model_down") or state.get("out_of_time")
+        return "tools" if not stopped and _wants_tools(state) else "decide"
 
     async def after_tools(state: WorkflowState) -> Literal["agent", "decide"]:
         return "agent" if state.get("model_calls", 0) < spec.max_model_calls else "decide"

@@ -33,8 +33,8 @@ from tools.returns import GET_ORDER_FOR_RETURN, ISSUE_REFUND
 from workflows.kit.answers import as_amount, named_amounts
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
-from workflows.kit.subgraph import LOOKUP_FAILED
-from workflows.kit.transcript import customer_text, final_text, good, refusal_reasons, results
+from workflows.kit.subgraph import failed_lookup
+from workflows.kit.transcript import customer_text, errors, final_text, good, refusal_reasons, results
 from workflows.returns_refunds.facts import RefundsFacts
 from workflows.returns_refunds.rules import (
     CONFIRMATION,
@@ -83,9 +83,7 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
     confirmation = CONFIRMATION
     writes = ISSUE_REFUND
     what = "refund"
-    failed_reply = (
-        "I could not issue the refund right now, so I have passed it to a colleague, who will reply here."
-    )
+    failed_reply = "The store did not take the refund, so nothing has been refunded."
     write_tag = "refund"
 
     def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
@@ -163,7 +161,7 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
         cleared = {"asked": None, "confirmed": None}
         if refusal is not None and refusal.rule in WHY:
             why = WHY[refusal.rule].format(days=rules.window_days)  # type: ignore[index]  # checked above
-            reply = f"I cannot refund order {confirmed['order']} myself: {why}. I have passed it to a colleague, who will reply here."
+            reply = f"I cannot refund order {confirmed['order']} myself: {why}."
             return Outcome("handed_off", reply, refusal.rule, facts=cleared)
         if code in ("terms_changed", "confirmation_mismatch"):  # the live order changed: ask again
             reason = result.text.removeprefix("Error: ")
@@ -193,7 +191,7 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
         refusal = return_refusal(order, self.clock(), rules.window_days, rules.refund_cap, rules.currency)
         if refusal is not None:
             why = WHY[refusal].format(days=rules.window_days)
-            reply = f"I cannot approve a return of order {order['order']} myself: {why}. I have passed it to a colleague, who will reply here."
+            reply = f"I cannot approve a return of order {order['order']} myself: {why}."
             remembered = {
                 "orders": known,
                 "return": {**order, "refusal": refusal},
@@ -215,8 +213,8 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
         lookups = results(transcript, GET_ORDER_FOR_RETURN.name)
         if any(error_code(m) == "not_found" for m in lookups):
             return Outcome("waiting", "I could not find that order. Could you check the number?")
-        if lookups:
-            return LOOKUP_FAILED
+        if errors(lookups):
+            return failed_lookup(errors(lookups))
         asked = facts.get("asked")
         if asked:
             other = named_amounts(customer_text(transcript)) - {as_amount(asked["amount"])}
