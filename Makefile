@@ -17,7 +17,7 @@ STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes workflows routing accounting state tools checkpoint config brands sandbox bench)))
 
-.PHONY: help install run test lint format studio sandbox bench demo demo-owner demo-writes key clean python-check
+.PHONY: help install run test lint format studio sandbox bench demo demo-owner demo-writes key retention clean python-check
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -65,7 +65,7 @@ sandbox: $(STAMP) ## Run only the sandbox servers (writes DATA_DIR/sandbox.json)
 	$(BIN)/python -m sandbox --data-dir $(DATA_DIR)
 
 studio: $(STAMP) ## Serve the graph with `langgraph dev` on 127.0.0.1:8123 or STUDIO_PORT for LangGraph Studio, offline
-	$(BIN)/python -m launch.studio --data-dir $(DATA_DIR) --port $(STUDIO_PORT)
+	SUPPORT_ENV=dev $(BIN)/python -m launch.studio --data-dir $(DATA_DIR) --port $(STUDIO_PORT)
 
 bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Postgres)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.turn_overhead
@@ -81,6 +81,9 @@ demo-writes: $(STAMP) ## Curls through lost write answers (delayed, dropped, kil
 
 key: $(STAMP) ## Print a new random API key and the api_key_sha256 line for its brand file
 	$(BIN)/python -m brands.keys
+
+retention: $(STAMP) ## Erase conversations older than each brand's retention_days (DATABASE_URL, else SQLite under DATA_DIR)
+	DATA_DIR=$(DATA_DIR) $(BIN)/python -m service retention
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) $(ST_VENV) $(DATA_DIR) .pytest_cache .ruff_cache .schemathesis

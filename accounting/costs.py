@@ -80,6 +80,15 @@ class CostLedger:
             ),
         )  # fmt: skip
 
+    async def forget_tracking(self, thread_id: str) -> int:
+        """Blank the tracking numbers of a thread's lookups (erasure: a parcel points at a person), keeping
+        every row, its carrier and its cost; how many were blanked."""
+        blanked = await self.db.execute(
+            "UPDATE carrier_lookups SET tracking_number = '' WHERE thread_id = ? AND tracking_number <> ''",
+            (thread_id,),
+        )
+        return max(blanked, 0)
+
     async def rows(self, brand_id: str, thread_id: str | None = None) -> list[LookupCost]:
         """The brand's rows (one thread's if given), oldest first."""
         where, params = "brand_id = ?", [brand_id]

@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import KeyRing
-from api.routes import events, handoffs, messages, ops, reports
+from api.routes import customers, events, handoffs, messages, ops, reports
 from config.settings import Settings, get_settings
 from service.core import open_service
 from service.listing import adopt_owners
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, registry: Registry = REGISTRY) 
     app.include_router(reports.router)
     app.include_router(messages.router)
     app.include_router(handoffs.router)
+    app.include_router(customers.router)
     app.include_router(ops.router)
     app.add_middleware(BodyCap, max_bytes=settings.max_body_bytes)
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from service.results import EventType
 
@@ -41,6 +41,12 @@ class Customer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: StoredText = Field(min_length=1, max_length=128)
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    verified: StrictBool = Field(
+        default=False,
+        description="true only when the brand's integration has signed this customer in (their session, "
+        "not a typed email): writes (a refund, a cancellation, an address change) need it; an unverified "
+        "customer may look an order up by its number and the email on it, and a write is handed to a person",
+    )
 
 
 class InboundMessage(BaseModel):

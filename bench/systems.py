@@ -43,7 +43,7 @@ Say = Callable[[str, str], Awaitable[None]]
 BRAND = "acme"
 """The brand of every benchmarked turn: its dev key authenticates them, its threads hold them."""
 API_KEY = {"Authorization": f"Bearer {default_brands()[BRAND].dev_api_keys[0]}"}
-CUSTOMER = {"id": "cus_alice", "email": "alice@example.com"}
+CUSTOMER = {"id": "cus_alice", "email": "alice@example.com", "verified": True}
 TOOL_SYSTEMS = ("shopify", "recharge", "ups", "fedex", "usps", "dhl", "aggregator")
 """The `tools.http` systems our tools may call (commerce store, carriers): their time is overhead
 (tool work is ours), printed apart as tool HTTP. A client made for a system no tool calls is idle."""

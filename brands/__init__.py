@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -190,11 +190,27 @@ class BrandConfig(_Strict):
     turn_deadline_s: float = Field(default=25, ge=5, le=120)
     """Seconds from when a turn holds its conversation's lock to its answer: model calls, their
     retries, lookups and writes share it; what is unfinished then is handed off (`deadline`)."""
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
+    """Conversations quiet for longer are erased (text and checkpoints; billing kept) by
+    `python -m service retention`; None: kept until erased (`DELETE /v1/customers/{id}`)."""
+
+    def credential_variables(self) -> dict[str, str]:
+        """Every credential variable this brand names, by its field (`commerce.shopify_token_env`:
+        `ACME_SHOPIFY_TOKEN`): the `*_env` fields of the file, in file order."""
+        return dict(_env_fields(self.model_dump(), ""))
 
     def key_hashes(self, *, dev: bool) -> tuple[str, ...]:
         """Hashes of the keys accepted for this brand; dev keys only in the dev environment."""
         dev_hashes = tuple(hash_key(k) for k in self.dev_api_keys) if dev else ()
         return self.api_key_sha256 + dev_hashes
+
+
+def _env_fields(data: Mapping[str, object], prefix: str) -> Iterator[tuple[str, str]]:
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            yield from _env_fields(value, f"{prefix}{key}.")
+        elif key.endswith("_env") and isinstance(value, str):
+            yield f"{prefix}{key}", value
 
 
 def hash_key(key: str) -> str:

@@ -46,7 +46,10 @@ class BrandContext:
     """The brand, fixed by the API key. Required: a run without a brand is an error, never a default brand."""
     customer_id: str = ""
     customer_email: str | None = None
-    """The authenticated customer's email: tools only return this customer's records."""
+    """The customer's email as the brand's integration sent it: tools only return records on this email."""
+    customer_verified: bool = False
+    """The brand's integration signed this customer in (not merely typed an email): only then may a
+    workflow that writes run (`nodes/route.py: dispatch` hands the ask off as `unverified` otherwise)."""
     conversation_id: Annotated[str, SkipJsonSchema()] = ""
     """The brand's conversation id, set by the API (on a LangGraph server the thread is the conversation)."""
     config: Annotated[BrandConfig | None, SkipJsonSchema()] = None

@@ -3,7 +3,9 @@
 Invariant guarded here (nothing lost): the inbound message is written before the turn runs, and
 a turn is keyed by `(thread, message_id)`, so a retry returns the stored response instead of a
 second run, and the same id with other text is a conflict. Helpdesk events (`conversation_events`)
-are keyed by `(thread, event_id)` the same way. Checkpoints keep only a bounded
+are keyed by `(thread, event_id)` the same way. Each thread's customers (the API's
+`customer.id`) are kept in `conversation_customers`, so a customer's data can be erased
+(`checkpoint/erasure.py`). Checkpoints keep only a bounded
 window of the conversation; `GET /v1/conversations/{id}` reads the whole log from here, and the
 run history (`checkpoint/history.py`: every workflow run and write of every turn), stored with
 each turn's response.
@@ -37,6 +39,10 @@ SCHEMA = (
         thread_id TEXT NOT NULL, event_id TEXT NOT NULL, brand_id TEXT NOT NULL, type TEXT NOT NULL,
         body_sha256 TEXT NOT NULL, response TEXT, created_at TEXT NOT NULL,
         PRIMARY KEY (thread_id, event_id))""",
+    """CREATE TABLE IF NOT EXISTS conversation_customers (
+        thread_id TEXT NOT NULL, customer_id TEXT NOT NULL, brand_id TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (thread_id, customer_id))""",
+    "CREATE INDEX IF NOT EXISTS conversation_customers_by_customer ON conversation_customers (brand_id, customer_id)",
 )
 
 TurnStart = Literal["new", "replay", "conflict", "in_flight"]
@@ -87,11 +93,12 @@ class ConversationStore:
         )
 
     async def begin_turn(
-        self, thread: str, brand: str, message_id: str, raw_text: str
+        self, thread: str, brand: str, message_id: str, raw_text: str, customer_id: str | None = None
     ) -> tuple[TurnStart, dict[str, Any] | None]:
         """Record the inbound message durably, or tell how an earlier turn with this id stands.
 
-        The turn row and the message are committed together, before this returns (one batch)."""
+        The turn row and the message are committed together, before this returns (one batch), with
+        the thread's customer (`conversation_customers`: what erasing a customer finds)."""
         async with self.db.batch() as db:
             rows = await db.fetchall(
                 "SELECT text_sha256, response FROM conversation_turns WHERE thread_id = ? AND message_id = ?",
@@ -107,6 +114,12 @@ class ConversationStore:
                 (thread, message_id, brand, _sha(raw_text), _now()),
             )
             await self._append(thread, brand, "customer", message_id, None, raw_text, db)
+            if customer_id is not None:
+                await db.execute(
+                    "INSERT INTO conversation_customers (thread_id, customer_id, brand_id, created_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (thread_id, customer_id) DO NOTHING",
+                    (thread, customer_id, brand, _now()),
+                )
         return "new", None
 
     async def finish_turn(

@@ -6,7 +6,8 @@ listens, how webhook events are retried) and where the external systems are: the
 carriers and the tracking aggregator. An external system's URL not set in the environment comes
 from `$DATA_DIR/sandbox.json`, written by `python -m sandbox` (see sandbox/README.md).
 
-No other module reads the environment for a service setting. The process's settings are
+No other module reads the environment for a service setting. Outside dev, `brands()` also checks
+that every credential variable the brands name is set, so a missing one stops the start. The process's settings are
 `get_settings()` (read once, cached): the tools and the model factory read where the external
 systems are from it. `create_app(settings)` and `open_service(settings)` take a `Settings` for what
 they open themselves (the database, the data folder, brand files, the body cap); tests pass one
@@ -17,6 +18,7 @@ the variable that holds each, read when a tool calls the system (`tools/commerce
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -25,7 +27,23 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from brands import BrandConfig, default_brands, load_brands
+from brands import BRANDS_DIR, BrandConfig, BrandConfigError, default_brands, load_brands
+
+NO_BRANDS_DIR = (
+    "unset, and SUPPORT_ENV is not dev: the bundled demo brands are served only with SUPPORT_ENV=dev; "
+    "set SUPPORT_BRANDS_DIR to the folder of your brand files"
+)
+
+
+def missing_credential(directory: Path, brand: BrandConfig) -> None:
+    """Raise `BrandConfigError` naming the first credential variable of `brand` that is unset or empty."""
+    for where, variable in brand.credential_variables().items():
+        if not os.environ.get(variable):
+            raise BrandConfigError(
+                directory,
+                f"{brand.brand_id}: {where}",
+                f"the credential variable {variable} is unset (required unless SUPPORT_ENV=dev)",
+            )
 
 
 class EndpointsError(Exception):
@@ -35,16 +53,18 @@ class EndpointsError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SUPPORT_", extra="ignore")
 
-    env: Literal["dev", "test", "prod"] = "dev"
-    """`dev` accepts the demo brands' dev keys and the sandbox's dev credentials; elsewhere only hashed
-    keys from brand files and credentials from the variables they name."""
+    env: Literal["dev", "test", "prod"] = "prod"
+    """`SUPPORT_ENV`. Fails closed: unset is `prod`. Only `dev` (set by `make run`, `make demo`,
+    `make studio` and the tests) serves the bundled demo brands, accepts their dev keys and falls back
+    to the sandbox's dev credentials; elsewhere `SUPPORT_BRANDS_DIR` is required, only hashed keys
+    from brand files are accepted, and every credential variable a brand names must be set."""
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "SUPPORT_DATABASE_URL")
     )
     data_dir: Path = Field(default=Path("var"), validation_alias=AliasChoices("DATA_DIR", "SUPPORT_DATA_DIR"))
     brands_dir: Path | None = None
     """`SUPPORT_BRANDS_DIR`: the folder of brand files (`*.yaml`) served; unset means the repository's
-    `brands/`. Read through `brands()`."""
+    `brands/`, in dev only (outside dev it is required). Read through `brands()`."""
     max_body_bytes: int = 64_000
     host: str = Field(default="127.0.0.1", validation_alias="HOST")
     """Where `make run` (`launch.serve`) listens: `HOST` and `PORT` only, never `SUPPORT_PORT`, which
@@ -84,10 +104,21 @@ class Settings(BaseSettings):
         return self.model_base_url is None
 
     def brands(self) -> Mapping[str, BrandConfig]:
-        """The brands this service serves, by id: every brand file in `brands_dir` (else `brands/`).
+        """The brands this service serves, by id: every brand file in `brands_dir` (else, in dev only,
+        the bundled demo brands of `brands/`).
 
-        A bad file, a missing folder or one without brand files is a `BrandConfigError`."""
-        return load_brands(self.brands_dir) if self.brands_dir else default_brands()
+        A bad file, a missing folder or one without brand files is a `BrandConfigError`; so is, outside
+        dev, an unset `SUPPORT_BRANDS_DIR` or an unset credential variable a brand names (the error
+        names the variable): the service fails closed instead of starting without them."""
+        if self.brands_dir is None:
+            if not self.is_dev:
+                raise BrandConfigError(BRANDS_DIR, "SUPPORT_BRANDS_DIR", NO_BRANDS_DIR)
+            return default_brands()
+        brands = load_brands(self.brands_dir)
+        if not self.is_dev:
+            for brand in brands.values():
+                missing_credential(self.brands_dir, brand)
+        return brands
 
     def sandbox_file(self) -> dict[str, object]:
         path = self.data_dir / "sandbox.json"

@@ -29,7 +29,12 @@ from launch.serve import served_brands, start_sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-EXAMPLE_CONTEXT = {"brand_id": "acme", "customer_id": "cus_alice", "customer_email": "alice@example.com"}
+EXAMPLE_CONTEXT = {
+    "brand_id": "acme",
+    "customer_id": "cus_alice",
+    "customer_email": "alice@example.com",
+    "customer_verified": True,
+}
 """The banner's example context: acme's demo customer, or the first brand served when acme is not."""
 EXAMPLE_INPUT = {"message_id": "m1", "inbound_text": "where is my order 1001?"}
 OFFLINE_ENV = {"LANGGRAPH_CLI_NO_ANALYTICS": "1", "LANGGRAPH_NO_VERSION_CHECK": "true"}
@@ -89,7 +94,7 @@ def studio_env(data_dir: Path, base: Mapping[str, str] = os.environ) -> dict[str
     return env
 
 
-def example_context(brands: Mapping[str, BrandConfig]) -> dict[str, str]:
+def example_context(brands: Mapping[str, BrandConfig]) -> dict[str, str | bool]:
     """`EXAMPLE_CONTEXT` if acme is served, else the first brand served with a customer to fill in."""
     if "acme" in brands:
         return EXAMPLE_CONTEXT
@@ -97,6 +102,7 @@ def example_context(brands: Mapping[str, BrandConfig]) -> dict[str, str]:
         "brand_id": next(iter(brands)),
         "customer_id": "<customer id>",
         "customer_email": "<customer email>",
+        "customer_verified": True,
     }
 
 

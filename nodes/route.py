@@ -10,7 +10,13 @@ Routing (see docs/routing.md):
 - nothing to answer (`routing.silence.nothing_to_answer`: empty after sanitising, an auto-reply,
   a bare "thanks" once resolved): no asks at all, and `compose` closes without a reply;
 - brand mapping, in `dispatch`: an ask whose workflow the brand has not enabled goes to
-  `handoff` (never run), as do asks for a person and asks no workflow handles (`other`).
+  `handoff` (never run), as do asks for a person and asks no workflow handles (`other`);
+- writes only for a verified customer, in `dispatch`: an ask for a workflow that writes (its
+  `Workflow.writes`: a refund, a cancellation, an address change) from a customer the brand's
+  integration has not signed in (`BrandContext.customer_verified`) goes to `handoff` as
+  `unverified`, before any of that workflow's tools (reads included) runs: a typed email alone
+  never unlocks another customer's writes. Such a customer can still look an order up by its
+  number and the email on it (`order_status`, `tools/orders.py: find_order`).
 
 The labels, the model's labels and routing prompt and the workflows are the registry's
 (`workflows.registry`); the main graph passes its registry to `route` and `dispatch`.
@@ -47,7 +53,7 @@ ROUTE_SHARE = 1 / 3
 """Of what is left of the turn's deadline, what the routing fallback may wait for the model; when it
 times out the classifier's reading stands."""
 
-RoutingReason = Literal["customer_asked", "not_enabled", "not_automated"]
+RoutingReason = Literal["customer_asked", "not_enabled", "not_automated", "unverified"]
 """The router's own reasons (a subset of `state.schema.HandoffReason`)."""
 
 
@@ -187,21 +193,26 @@ def continue_waiting(reading: Reading, intents: list[Intent], waiting: Sequence[
 
 
 def workflow_for(
-    label: str, enabled: Collection[str], registry: Registry = REGISTRY
+    label: str, enabled: Collection[str], registry: Registry = REGISTRY, *, verified: bool = False
 ) -> tuple[str, RoutingReason | None]:
-    """The workflow an ask runs in for a brand, and why it is handed off when it is."""
+    """The workflow an ask runs in for a brand and customer, and why it is handed off when it is.
+
+    A workflow that writes runs only for a `verified` customer (signed in by the brand's integration)."""
     if label == registry.handoff:
         return registry.handoff, "customer_asked"
     if label not in registry.names:  # `other`: an ask no workflow takes
         return registry.handoff, "not_automated"
     if label not in enabled:
         return registry.handoff, "not_enabled"
+    if registry[label].writes and not verified:
+        return registry.handoff, "unverified"
     return label, None
 
 
 def handoff_reason(reasons: Collection[RoutingReason]) -> RoutingReason:
-    """One reason for a handoff run carrying several asks: the customer's wish only if it is the sole one."""
-    for reason in ("not_enabled", "not_automated"):
+    """One reason for a handoff run carrying several asks: the customer's wish only if it is the sole one;
+    `unverified` before the others, so the reply says what the customer can do about it."""
+    for reason in ("unverified", "not_enabled", "not_automated"):
         if reason in reasons:
             return reason  # type: ignore[return-value]
     return "customer_asked"
@@ -215,13 +226,14 @@ def dispatch(
     if not intents:
         return "compose"
     enabled = set(runtime.context.brand.workflows)
+    verified = runtime.context.customer_verified
     runs = state.get("runs", {})
     human = HumanMessage(content=state["clean_text"], name="customer")
     sends: list[Send] = []
     unrouted: list[Intent] = []
     reasons: set[RoutingReason] = set()
     for intent in intents:
-        name, reason = workflow_for(intent["name"], enabled, registry)
+        name, reason = workflow_for(intent["name"], enabled, registry, verified=verified)
         if reason is not None:
             unrouted.append(intent)
             reasons.add(reason)

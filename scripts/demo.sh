@@ -9,8 +9,8 @@ SERVE=$!
 for i in $(seq 60); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
 COMMERCE=$(python3 -c "import json;print(json.load(open('$D/sandbox.json'))['commerce'])")
 A='Authorization: Bearer acme-dev-key'; G='Authorization: Bearer globex-dev-key'; J='Content-Type: application/json'
-ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com"}'
-BOB='"customer": {"id": "cus_bob", "email": "bob@example.com"}'
+ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com", "verified": true}'
+BOB='"customer": {"id": "cus_bob", "email": "bob@example.com", "verified": true}'
 say() { # key conversation message_id text customer
   echo "\$ POST /v1/conversations/$2/messages  $4"
   curl -s -X POST http://127.0.0.1:$PORT/v1/conversations/$2/messages -H "$1" -H "$J" \
@@ -39,6 +39,9 @@ echo; echo "== refund of 1001 within the cap; store before:"; state "$REF"
 say "$A" d-refund m1 "I want to return order 1001 for a refund" "$ALICE"
 say "$A" d-refund m2 "yes please" "$ALICE"
 echo "store after:"; state "$REF"
+echo; echo "== a visitor who typed alice's email (not signed in: no \"verified\"): the refund is handed off"
+say "$A" d-visitor m1 "I am alice@example.com, refund order 1004 please" '"customer": {"id": "visitor-7", "email": "alice@example.com"}'
+echo "store after (unchanged):"; state "$REF"
 ADDR='import json,sys; o=json.load(sys.stdin)["shops"]["acme"]["orders"]; print([(v["name"],v["fulfillment_status"],v["shipping_address"]["address1"],v["shipping_address"]["city"]) for v in o])'
 echo; echo "== address change: 1002 (unfulfilled) then 1001 (shipped); store before:"; state "$ADDR"
 say "$A" d-addr m1 "I put the wrong address on order 1002, please change it to 500 Oak Road, Springfield, IL 62704" "$ALICE"

@@ -23,8 +23,8 @@ serve() {
 serve
 trap 'kill $SERVE $SB 2>/dev/null; wait 2>/dev/null; rm -rf "$D"' EXIT
 A='Authorization: Bearer acme-dev-key'; J='Content-Type: application/json'
-ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com"}'
-CAROL='"customer": {"id": "cus_carol", "email": "carol@example.com"}'
+ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com", "verified": true}'
+CAROL='"customer": {"id": "cus_carol", "email": "carol@example.com", "verified": true}'
 U=http://127.0.0.1:$PORT/v1
 say() { # conversation message_id text customer
   echo "\$ POST /v1/conversations/$1/messages  $3"

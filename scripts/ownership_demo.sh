@@ -18,7 +18,7 @@ SERVE=$!
 trap 'kill $SERVE $SB 2>/dev/null; wait 2>/dev/null' EXIT
 for i in $(seq 60); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
 A='Authorization: Bearer acme-dev-key'; G='Authorization: Bearer globex-dev-key'; J='Content-Type: application/json'
-ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com"}'
+ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com", "verified": true}'
 BOB='"customer": {"id": "cus_bob", "email": "bob@example.com"}'
 U=http://127.0.0.1:$PORT/v1
 say() { # key conversation message_id text customer

@@ -173,3 +173,26 @@ class ConversationPage(BaseModel):
     conversations: list[ConversationSummaryOut]
     next_cursor: str | None
     """Pass as `cursor` for the next page; null on the last page."""
+
+
+class ErasedOut(BaseModel):
+    """What erasing text removed: rows by table, tracking numbers blanked. Billing counts are kept."""
+
+    conversations: int = Field(description="conversations whose text was erased")
+    messages: int = Field(description="messages (customer, AI and person) deleted")
+    turns: int = Field(description="stored turn responses deleted")
+    events: int = Field(description="stored helpdesk events deleted")
+    owners: int = Field(description="conversation owner rows deleted")
+    runs: int = Field(description="run history rows deleted")
+    writes: int = Field(description="write history rows deleted")
+    checkpoints: int = Field(description="LangGraph checkpoints deleted, with their blobs and writes")
+    tracking_numbers: int = Field(
+        description="tracking numbers blanked in the cost ledger (its rows and costs kept)"
+    )
+
+
+class ErasureOut(ErasedOut):
+    """`DELETE /v1/customers/{customer_id}`: what was erased of this brand's customer. Idempotent: once
+    erased, the same call erases nothing and answers zeros."""
+
+    customer_id: str

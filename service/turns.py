@@ -47,6 +47,8 @@ class Inbound:
     text: str
     customer_id: str
     customer_email: str | None = None
+    customer_verified: bool = False
+    """Signed in by the brand's integration (the contract's `customer.verified`): writes need it."""
 
 
 def workflows_of(runs: Mapping[str, WorkflowRun], turn: int) -> list[WorkflowOut]:
@@ -111,7 +113,11 @@ class Turn(Keyed[TurnResponse]):
     async def begin(self) -> tuple[TurnStart, dict[str, Any] | None]:
         store = self.svc.persistence.store
         return await store.begin_turn(
-            self.thread, self.brand.brand_id, self.message.message_id, self.message.text
+            self.thread,
+            self.brand.brand_id,
+            self.message.message_id,
+            self.message.text,
+            self.message.customer_id,
         )
 
     async def run(self) -> TurnResponse:
@@ -166,6 +172,7 @@ class Turn(Keyed[TurnResponse]):
             brand_id=self.brand.brand_id,
             customer_id=self.message.customer_id,
             customer_email=self.message.customer_email,
+            customer_verified=self.message.customer_verified,
             conversation_id=self.conversation_id,
             config=self.brand,
             costs=self.svc.costs,

@@ -23,6 +23,10 @@ WHY: Mapping[HandoffReason, str] = {
     "write_unconfirmed": (
         "I sent your {what}, but the store did not confirm it, so I cannot tell you yet whether it went through."
     ),
+    "unverified": (
+        "I can only make a change like this (a refund, a cancellation, an address change) for a customer "
+        "who is signed in, so I have changed nothing."
+    ),
 }
 """The explanation of a generic reason, said before the handoff sentence (`{what}`: the write)."""
 
@@ -32,6 +36,7 @@ PARTIAL = "I have passed the rest of your message to a colleague, who will reply
 CLOSINGS: Mapping[HandoffReason, str] = {
     "customer_asked": "I have passed your conversation to a colleague, who will reply here.",
     "write_unconfirmed": "A colleague is checking it and will reply here; please do not ask again in the meantime.",
+    "unverified": "I have passed it to a colleague, who will check it is you and reply here.",
     "retention_offer_accepted": "I have passed the offer to a colleague, who will apply it and confirm here.",
     "internal_error": "I have passed your message to a colleague, who will reply here.",
     "already_fulfilled": "I have passed this to a colleague, who can check with the carrier and will reply here.",
@@ -41,7 +46,7 @@ CLOSINGS: Mapping[HandoffReason, str] = {
 """A reason's own handoff sentence, where the default would say less than is true."""
 GENERIC_CLOSING: frozenset[HandoffReason] = frozenset({"not_automated", "no_workflow", "not_enabled"})
 """Reasons whose handoff sentence becomes `PARTIAL` when another ask of the message was answered."""
-FIRST: tuple[HandoffReason, ...] = ("write_unconfirmed", "customer_asked")
+FIRST: tuple[HandoffReason, ...] = ("write_unconfirmed", "unverified", "customer_asked")
 """Reasons whose sentence wins when several asks are handed off: what the customer must know."""
 
 

@@ -27,6 +27,15 @@ hypothesis_settings.register_profile("project", deadline=None)
 hypothesis_settings.load_profile("project")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _dev_environment() -> Iterator[None]:
+    """The suite runs in dev, as `make run` does (demo brands, dev keys, the sandbox's credentials):
+    `SUPPORT_ENV` unset means prod. A test of another environment sets it itself."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SUPPORT_ENV", "dev")
+        yield
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     data_dir = tmp_path_factory.mktemp("data")

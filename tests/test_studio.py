@@ -34,7 +34,12 @@ from tests.utils.sandbox import Sandbox, sandbox_servers
 pytestmark = pytest.mark.slow
 
 STARTUP_TIMEOUT_S = 20.0
-ALICE_CONTEXT = {"brand_id": "acme", "customer_id": "cus_alice", "customer_email": "alice@example.com"}
+ALICE_CONTEXT = {
+    "brand_id": "acme",
+    "customer_id": "cus_alice",
+    "customer_email": "alice@example.com",
+    "customer_verified": True,  # signed in: her cancellation may run
+}
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 ORDER_1001 = (
     "Order #1001: payment paid; fulfilment fulfilled; shipped with UPS, tracking number "
@@ -215,7 +220,7 @@ async def test_that_studio_gets_the_graphs_input_output_and_context_schemas(stud
         ["inbound_text", "message_id"],
     )  # who owns the conversation is optional: a run without it is the AI's
     assert sorted(turn_output["properties"]) == sorted(TurnOutput.__annotations__)
-    assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id"]
+    assert sorted(context["properties"]) == ["brand_id", "customer_email", "customer_id", "customer_verified"]
     assert context["required"] == ["brand_id"]
 
 

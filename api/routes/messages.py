@@ -26,7 +26,8 @@ router = APIRouter()
 async def post_message(
     conversation_id: ConversationId, body: InboundMessage, brand: Brand, svc: Svc
 ) -> TurnResponse:
-    message = Inbound(body.message_id, body.text, body.customer.id, body.customer.email)
+    customer = body.customer
+    message = Inbound(body.message_id, body.text, customer.id, customer.email, customer.verified)
     return await run_turn(svc, brand, conversation_id, message)
 
 

@@ -58,7 +58,8 @@ def read(client: TestClient, conversation: str) -> dict[str, Any]:
 
 
 def test_that_the_fixture_is_what_its_record_says() -> None:
-    assert (RECORD["brand"], RECORD["customer"]) == ("acme", ALICE)
+    recorded = {k: v for k, v in ALICE.items() if k != "verified"}  # recorded before `customer.verified`
+    assert (RECORD["brand"], RECORD["customer"]) == ("acme", recorded)
     assert REFUND["question"].endswith(
         "Please confirm: shall I refund 61.00 USD for order #1001? Reply yes to confirm."
     )

@@ -41,6 +41,7 @@ def probe(env: dict[str, str]) -> dict[str, str]:
 def test_that_the_servers_context_looks_brands_up_in_the_brands_dir(tmp_path: Path) -> None:
     (tmp_path / "globex.yaml").write_text((BRANDS_DIR / "globex.yaml").read_text())
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORT_")}
+    env["SUPPORT_ENV"] = "dev"  # as `make studio` serves it: the demo brands, sandbox credentials
     served = probe({**env, "SUPPORT_BRANDS_DIR": str(tmp_path)})
     default = probe(env)
     assert served == {

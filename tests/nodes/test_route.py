@@ -38,8 +38,8 @@ def continued(text: str, waiting: list[str]) -> list[tuple[str, float, int]]:
     ]
 
 
-def sends(state: TurnState, brand: str) -> list[tuple[str, object]]:
-    out = dispatch(state, Runtime(context=BrandContext(brand_id=brand)))
+def sends(state: TurnState, brand: str, *, verified: bool = True) -> list[tuple[str, object]]:
+    out = dispatch(state, Runtime(context=BrandContext(brand_id=brand, customer_verified=verified)))
     assert isinstance(out, list)
     return [(s.node, s.arg) for s in out if isinstance(s, Send)]
 
@@ -47,7 +47,7 @@ def sends(state: TurnState, brand: str) -> list[tuple[str, object]]:
 def test_that_a_brand_runs_only_the_workflows_it_enabled_and_hands_off_the_rest() -> None:
     acme = ("order_status", "cancel_subscription", "handoff")
     globex = ("order_status", "handoff")
-    assert workflow_for("cancel_subscription", acme) == ("cancel_subscription", None)
+    assert workflow_for("cancel_subscription", acme, verified=True) == ("cancel_subscription", None)
     assert workflow_for("cancel_subscription", globex) == ("handoff", "not_enabled")
     assert workflow_for("returns_refunds", acme) == ("handoff", "not_enabled")
     assert workflow_for("other", acme) == ("handoff", "not_automated")
@@ -72,6 +72,43 @@ def test_that_a_handoff_run_names_the_customers_wish_only_when_it_is_the_sole_re
     assert handoff_reason({"customer_asked"}) == "customer_asked"
     assert handoff_reason({"customer_asked", "not_automated"}) == "not_automated"
     assert handoff_reason({"not_automated", "not_enabled"}) == "not_enabled"
+    assert handoff_reason({"not_enabled", "unverified", "customer_asked"}) == "unverified"
+
+
+def test_that_every_workflow_that_writes_runs_only_for_a_verified_customer() -> None:
+    enabled = ("order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff")
+    for name in ("cancel_subscription", "returns_refunds", "address_change"):
+        assert workflow_for(name, enabled) == ("handoff", "unverified")
+        assert workflow_for(name, enabled, verified=True) == (name, None)
+    assert workflow_for("order_status", enabled) == ("order_status", None)  # a read: by number and email
+
+
+def test_that_an_unverified_customers_refund_and_cancel_are_handed_off_and_their_read_still_runs() -> None:
+    state = TurnState(
+        turn=1, clean_text="where is order 1001, refund order 1002 and cancel my subscription",
+        intents=[ask("order_status"), ask("returns_refunds", 20), ask("cancel_subscription", 44)], runs={},
+    )  # fmt: skip
+    out = sends(state, "acme", verified=False)
+    assert [node for node, _ in out] == ["order_status", "handoff"]
+    handoff = out[1][1]
+    assert isinstance(handoff, dict)
+    assert [i["name"] for i in handoff["intents"]] == ["returns_refunds", "cancel_subscription"]
+    assert handoff["reason"] == "unverified"
+    assert [node for node, _ in sends(state, "acme")] == [
+        "order_status",
+        "returns_refunds",
+        "cancel_subscription",
+    ]
+
+
+def test_that_an_unverified_yes_to_a_waiting_refund_is_handed_off_not_confirmed() -> None:
+    state = TurnState(
+        turn=2, clean_text="yes", intents=[ask("returns_refunds")],
+        runs={"returns_refunds": run("returns_refunds", turn=1)},
+    )  # fmt: skip
+    assert [(node, arg["reason"]) for node, arg in sends(state, "acme", verified=False)] == [  # type: ignore[index]
+        ("handoff", "unverified")
+    ]
 
 
 def test_that_the_waiting_workflows_are_a_stack_most_recent_first() -> None:

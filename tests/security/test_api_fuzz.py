@@ -100,6 +100,7 @@ FUZZ = settings(
 def test_that_every_operation_is_fuzzed(fuzz_client: TestClient) -> None:
     paths = fuzz_client.app.openapi()["paths"]  # type: ignore[attr-defined]
     assert sorted((m.upper(), p) for p, ops in paths.items() for m in ops) == [
+        ("DELETE", "/v1/customers/{customer_id}"),
         ("GET", "/healthz"),
         ("GET", "/v1/conversations"),
         ("GET", "/v1/conversations/{conversation_id}"),
@@ -126,6 +127,15 @@ def test_that_post_events_never_fails_with_a_5xx(
 ) -> None:
     url = f"/v1/conversations/{quote(conversation, safe='')}/events"
     check(fuzz_client.post(url, json=body, headers={"Authorization": key}), "POST events")
+
+
+@FUZZ
+@given(customer=ids, key=auth)
+def test_that_delete_customer_never_fails_with_a_5xx(
+    fuzz_client: TestClient, customer: str, key: str
+) -> None:
+    url = f"/v1/customers/{quote(customer, safe='')}"
+    check(fuzz_client.delete(url, headers={"Authorization": key}), "DELETE customer")
 
 
 @FUZZ

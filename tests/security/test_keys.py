@@ -28,10 +28,21 @@ def brands_with_keys(directory: Path, keys: dict[str, list[str]]) -> Path:
     return directory
 
 
+def credentials_of(brands: Path) -> dict[str, str]:
+    """A value for every credential variable the brands in `brands` name (outside dev each must be set)."""
+    return {
+        variable: f"prod-{variable.lower()}"
+        for brand in load_brands(brands).values()
+        for variable in brand.credential_variables().values()
+    }
+
+
 @pytest.fixture
-def prod(tmp_path: Path) -> Iterator[TestClient]:
+def prod(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     (tmp_path / "brands").mkdir()
     brands = brands_with_keys(tmp_path / "brands", {"acme": [OLD, NEW], "globex": [GLOBEX_KEY]})
+    for variable, value in credentials_of(brands).items():
+        monkeypatch.setenv(variable, value)
     settings = Settings(env="prod", brands_dir=brands, data_dir=tmp_path / "data")
     with TestClient(create_app(settings)) as client:
         yield client

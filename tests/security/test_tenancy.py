@@ -78,6 +78,9 @@ def test_that_the_other_brands_key_reads_and_changes_nothing_of_acmes_on_any_end
         ("POST", "/v1/conversations/{conversation_id}/events"): lambda: client.post(
             f"{path}/events", json={**event, "type": "closed", "text": None}, headers=GLOBEX
         ),  # acme's event_id: a replay would hand back acme's segment
+        ("DELETE", "/v1/customers/{customer_id}"): lambda: client.delete(
+            "/v1/customers/cus_alice", headers=GLOBEX
+        ),  # acme's customer: globex has no conversation of hers to erase
     }
     paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
     routes = {
@@ -110,6 +113,7 @@ def test_that_the_other_brands_key_reads_and_changes_nothing_of_acmes_on_any_end
         ("GET /v1/reports/automation (csv)", 200),
         ("POST /v1/conversations/{conversation_id}/messages", 200),  # globex's own thread
         ("POST /v1/conversations/{conversation_id}/events", 200),  # globex's own thread
+        ("DELETE /v1/customers/{customer_id}", 200),  # erased nothing: zeros
     ]
     globex_view = client.get(path, headers=GLOBEX).json()  # globex's own conversation of that id
     assert next((m["author"], m["text"]) for m in globex_view["messages"]) == ("customer", ACME_TEXT)

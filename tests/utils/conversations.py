@@ -8,8 +8,11 @@ from fastapi.testclient import TestClient
 
 ACME = {"Authorization": "Bearer acme-dev-key"}
 GLOBEX = {"Authorization": "Bearer globex-dev-key"}
-ALICE = {"id": "cus_alice", "email": "alice@example.com"}
-BOB = {"id": "cus_bob", "email": "bob@example.com"}
+ALICE = {"id": "cus_alice", "email": "alice@example.com", "verified": True}
+"""alice, signed in by acme's integration: her writes may run."""
+BOB = {"id": "cus_bob", "email": "bob@example.com", "verified": True}
+VISITOR_AS_ALICE = {"id": "visitor-1", "email": "alice@example.com"}
+"""A visitor who typed alice's email into a chat widget: not signed in (`verified` absent, so false)."""
 
 
 def new_conversation() -> str:

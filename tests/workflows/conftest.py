@@ -25,7 +25,11 @@ def conversation(sandbox: Sandbox) -> Conversation:
         graph = compile_graph(InMemorySaver())
         thread = f"acme:c-{uuid.uuid4().hex[:12]}"
         ctx = BrandContext(
-            brand_id="acme", customer_id="cus_alice", customer_email="alice@example.com", config=config
+            brand_id="acme",
+            customer_id="cus_alice",
+            customer_email="alice@example.com",
+            customer_verified=True,
+            config=config,
         )
 
         async def send(text: str) -> dict[str, Any]:

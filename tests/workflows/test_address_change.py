@@ -225,7 +225,9 @@ async def test_that_an_address_planted_in_tool_data_is_refused_as_not_the_custom
     assert store(sandbox) == before
 
 
-ALICE = BrandContext(brand_id="acme", customer_id="cus_alice", customer_email="alice@example.com")
+ALICE = BrandContext(
+    brand_id="acme", customer_id="cus_alice", customer_email="alice@example.com", customer_verified=True
+)
 
 
 def write_call(key: str, address: dict[str, str]) -> Any:

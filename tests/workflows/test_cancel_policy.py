@@ -124,7 +124,9 @@ def cancel_call(**args: str) -> ToolCall:
     )
 
 
-ALICE = BrandContext(brand_id="acme", customer_id="cus_alice", customer_email="alice@example.com")
+ALICE = BrandContext(
+    brand_id="acme", customer_id="cus_alice", customer_email="alice@example.com", customer_verified=True
+)
 
 
 async def test_that_a_retried_cancel_with_the_same_key_cancels_once(sandbox: Sandbox) -> None:

@@ -29,7 +29,7 @@ carriers:
 dev_api_keys: [initech-dev-key]
 """
 INITECH = {"Authorization": "Bearer initech-dev-key"}
-SAM = {"id": "cus_sam", "email": "sam@initech.example.com"}
+SAM = {"id": "cus_sam", "email": "sam@initech.example.com", "verified": True}
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_that_it_runs_beside_another_workflow_and_only_sees_its_own_customers_or
         "order_status": "resolved",
         "invoices": "resolved",
     }
-    bob = {"id": "cus_bob", "email": "bob@example.com"}
+    bob = {"id": "cus_bob", "email": "bob@example.com", "verified": True}
     other = say(invoices_client, new_conversation(), "can I get the invoice for order 1001?", customer=bob)
     assert "61.00" not in other["reply"]  # alice's order is not found for bob: tier one, in the tool's code
     assert [w["status"] for w in other["workflows"]] == ["waiting"]

@@ -270,7 +270,9 @@ def test_that_only_a_plain_yes_confirms_a_refund(answer: str) -> None:
 
 # --- the tool's own checks and the store's idempotency ----------------------------------------------
 
-ALICE = BrandContext(brand_id="acme", customer_id="cus_alice", customer_email="alice@example.com")
+ALICE = BrandContext(
+    brand_id="acme", customer_id="cus_alice", customer_email="alice@example.com", customer_verified=True
+)
 
 
 def refund_call(**args: str) -> ToolCall:

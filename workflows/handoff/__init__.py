@@ -13,13 +13,15 @@ from langgraph.graph.state import CompiledStateGraph
 from typing_extensions import TypedDict
 
 from routing.reading import Intent
+from state.handoffs import why
 from state.schema import WorkflowRun
 from workflows.spec import RouterSpec, Workflow
 
 NAME = "handoff"
 
 REPLY = ""
-"""Nothing of its own: `compose` ends the reply with the handoff sentence of the reason."""
+"""Nothing of its own: `compose` ends the reply with the handoff sentence of the reason; only a write
+asked by a customer who is not signed in (`unverified`) is explained first (`state.handoffs.WHY`)."""
 
 
 class HandoffInput(TypedDict):
@@ -38,7 +40,8 @@ async def hand_off(state: HandoffInput) -> dict[str, Any]:
     prior = state["run"]
     names = [i["name"] for i in state["intents"]]
     run = WorkflowRun(
-        name=NAME, status="handed_off", turn=state["turn"], transcript=[], reply=REPLY,
+        name=NAME, status="handed_off", turn=state["turn"], transcript=[],
+        reply=why("unverified") if state["reason"] == "unverified" else REPLY,
         facts={"intents": names}, handoff_reason=state["reason"],
         refused_tool_calls=prior["refused_tool_calls"], version=prior["version"] + 1,
     )  # fmt: skip
