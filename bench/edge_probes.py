@@ -1,14 +1,15 @@
 """Hostile requests against a running service, with what each got back (`python -m bench.edge_probes`).
 
-`python -m bench.edge_probes --url http://127.0.0.1:8000 [--metrics-token T]` sends, over httpx
-and raw sockets: a lone UTF-16 surrogate (JSON `"\\ud800"`) in a message's text, customer id and
-customer email and in an event's text and author; a NUL in the customer email; a 10 MB chunked body;
-a 3.5 MB chunked body of 300,000 keys while `/healthz` is polled; a JSON body under the cap nested
-too deep and one with too many keys; a 64 kB header; `/metrics` without a token, with a wrong one
-and with the right one; a lower-case `bearer` scheme. It prints, for each, the HTTP status, the
-bytes the service sent back, the seconds to the answer and a note (the body bytes the service let
-through before answering, `/healthz`'s latency meanwhile). `probe_all()` returns the same as
-`Probe`s; tests/launch/test_edge_probes.py runs them against `make run`'s launcher.
+`python -m bench.edge_probes --url http://127.0.0.1:8000 [--metrics-token T]` sends, each over a
+raw socket: a lone UTF-16 surrogate (JSON `"\\ud800"`) in a message's text, customer id and customer
+email and in an event's text and author; a NUL in the customer email; a JSON body under the cap
+nested too deep and one with too many keys; a 10 MB chunked body; a 3.5 MB chunked body of 300,000
+keys while `/healthz` is polled on another connection; a 64 kB header; `/metrics` without a token,
+with a wrong one and with the right one (`Bearer` and `bearer`); a real turn with a `bearer` and a
+`BEARER` API key. It prints, for each, the HTTP status, every byte the service sent back (status
+line, headers, body), the seconds to the answer, and a note: the reason given, how much of a chunked
+body the client had written when the answer came, `/healthz`'s latency meanwhile. `probe_all()`
+returns the same as `Probe`s; tests/launch/test_edge_probes.py runs them against `make run`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import socket
 import statistics
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -39,6 +41,8 @@ class Probe:
     seconds: float
     note: str = ""
     body: bytes = field(default=b"", repr=False)
+    sent: int = 0
+    """Body bytes the client had written (into its socket) when the answer came."""
 
     def line(self) -> str:
         status = "-" if self.status is None else str(self.status)
@@ -49,7 +53,7 @@ def raw_request(url: str, head: bytes, chunks: Iterable[bytes] = (), timeout: fl
     """Send `head` then each of `chunks` over one socket until the service answers; read the answer.
 
     The answer is looked for before each chunk, so a service that answers early (and closes) is
-    seen answering; `note` says how many body bytes went out before it did."""
+    seen answering; `sent` counts the body bytes the client had written by then."""
     parts = urlsplit(url)
     started = time.monotonic()
     sent = 0
@@ -67,9 +71,7 @@ def raw_request(url: str, head: bytes, chunks: Iterable[bytes] = (), timeout: fl
     seconds = time.monotonic() - started
     status = int(received.split(b" ", 2)[1]) if received.startswith(b"HTTP/1.1 ") else None
     _, _, body = received.partition(b"\r\n\r\n")
-    return Probe(
-        "", status, len(received), seconds, f"{sent:,} body bytes written before the answer came", body
-    )
+    return Probe("", status, len(received), seconds, "", body, sent)
 
 
 def _read_answer(sock: socket.socket) -> bytes:
@@ -109,21 +111,20 @@ def chunked_post(url: str, path: str, body: bytes, key: str = ACME_KEY) -> Probe
         "Content-Type": "application/json",
         "Transfer-Encoding": "chunked",
     }
-    return raw_request(url, _head(url, path, headers), chunked(body))
+    probe = raw_request(url, _head(url, path, headers), chunked(body))
+    probe.note = f"{probe.sent:,} of {len(body):,} body bytes written by the client when the answer came"
+    return probe
 
 
-def json_post(client: httpx.Client, path: str, raw_json: str, auth: str = f"Bearer {ACME_KEY}") -> Probe:
+def json_post(url: str, path: str, raw_json: str, auth: str = f"Bearer {ACME_KEY}") -> Probe:
     """POST `raw_json` exactly as written (`\\ud800` stays a JSON escape, as a client would send it)."""
-    headers = {"Authorization": auth, "Content-Type": "application/json"}
-    started = time.monotonic()
-    response = client.post(path, content=raw_json.encode(), headers=headers)
-    return _answer(response, started)
+    body = raw_json.encode()
+    headers = {"Authorization": auth, "Content-Type": "application/json", "Content-Length": str(len(body))}
+    return raw_request(url, _head(url, path, {**headers, "Connection": "close"}), [body])
 
 
-def _answer(response: httpx.Response, started: float) -> Probe:
-    seconds = time.monotonic() - started
-    head = sum(len(k) + len(v) + 4 for k, v in response.headers.raw) + len("HTTP/1.1 200 OK\r\n\r\n")
-    return Probe("", response.status_code, head + len(response.content), seconds, "", response.content)
+def get(url: str, path: str, headers: dict[str, str]) -> Probe:
+    return raw_request(url, _head(url, path, {**headers, "Connection": "close"}, method="GET"))
 
 
 def message(text: str = '"hello"', customer_id: str = '"cus_probe"', email: str = "null") -> str:
@@ -178,41 +179,34 @@ def probe_all(url: str, metrics_token: str | None) -> list[Probe]:
         probe.note = probe.note if note is None else note
         found.append(probe)
 
-    with httpx.Client(base_url=url, timeout=30) as client:
-        add("lone surrogate in message text", json_post(client, path, message(text=surrogate)))
-        add("lone surrogate in customer id", json_post(client, path, message(customer_id=surrogate)))
-        add("lone surrogate in customer email", json_post(client, path, message(email='"a\\ud800@b.c"')))
-        add("lone surrogate in event text", json_post(client, events, event(text=surrogate)))
-        add("lone surrogate in event author", json_post(client, events, event(author=surrogate)))
-        add("NUL in customer email", json_post(client, path, message(email=nul)))
-        add("body nested 40 deep (under the cap)", json_post(client, path, "[" * 40 + "]" * 40))
-        add("body of 4,000 keys (48 kB, under the cap)", json_post(client, path, many_keys(4_000).decode()))
-        add("chunked 10 MB body", chunked_post(url, path, b'{"text": "' + b"x" * (10 * MB) + b'"}'))
-        keys = many_keys(300_000)
-        attack, latencies = while_polling(url, lambda: chunked_post(url, path, keys))
-        note = (
-            f"{len(keys) / MB:.1f} MB; /healthz meanwhile: {len(latencies)} polls, max"
-            f" {max(latencies) * 1000:.1f} ms, median {statistics.median(latencies) * 1000:.1f} ms; "
-        )
-        add("chunked body of 300,000 keys", attack, note + attack.note)
-        big = _head(url, "/healthz", {"X-Padding": "a" * 64_000}, method="GET")
-        add("64 kB header", raw_request(url, big))
-        for name, auth in [
-            ("/metrics without a token", None),
-            ("/metrics with a wrong token", "Bearer not-the-token"),
-            ("/metrics with the right token", f"Bearer {metrics_token}"),
-            ("/metrics with the right token, `bearer`", f"bearer {metrics_token}"),
-        ]:
-            started = time.monotonic()
-            response = client.get("/metrics", headers={"Authorization": auth} if auth else {})
-            add(name, _answer(response, started))
-        for scheme in ("bearer", "BEARER"):
-            conversation = f"/v1/conversations/probe-{scheme}/messages"
-            body = message(text='"where is my order 1001?"')
-            add(
-                f"`{scheme}` API key, a real turn",
-                json_post(client, conversation, body, f"{scheme} {ACME_KEY}"),
-            )
+    add("lone surrogate in message text", json_post(url, path, message(text=surrogate)))
+    add("lone surrogate in customer id", json_post(url, path, message(customer_id=surrogate)))
+    add("lone surrogate in customer email", json_post(url, path, message(email='"a\\ud800@b.c"')))
+    add("lone surrogate in event text", json_post(url, events, event(text=surrogate)))
+    add("lone surrogate in event author", json_post(url, events, event(author=surrogate)))
+    add("NUL in customer email", json_post(url, path, message(email=nul)))
+    add("body nested 40 deep (under the cap)", json_post(url, path, "[" * 40 + "]" * 40))
+    add("body of 4,000 keys (48 kB, under the cap)", json_post(url, path, many_keys(4_000).decode()))
+    add("chunked 10 MB body", chunked_post(url, path, b'{"text": "' + b"x" * (10 * MB) + b'"}'))
+    keys = many_keys(300_000)
+    attack, latencies = while_polling(url, lambda: chunked_post(url, path, keys))
+    polled = (
+        f"/healthz meanwhile: {len(latencies)} polls, max {max(latencies) * 1000:.1f} ms,"
+        f" median {statistics.median(latencies) * 1000:.1f} ms; "
+    )
+    add("chunked 3.5 MB body of 300,000 keys", attack, polled + attack.note)
+    add("64 kB header", get(url, "/healthz", {"X-Padding": "a" * 64_000}))
+    for name, auth in [
+        ("/metrics without a token", None),
+        ("/metrics with a wrong token", "Bearer not-the-token"),
+        ("/metrics with the right token", f"Bearer {metrics_token}"),
+        ("/metrics with the right token, `bearer`", f"bearer {metrics_token}"),
+    ]:
+        add(name, get(url, "/metrics", {"Authorization": auth} if auth else {}))
+    for scheme in ("bearer", "BEARER"):
+        conversation = f"/v1/conversations/probe-{scheme}-{uuid.uuid4().hex[:8]}/messages"
+        body = message(text='"where is my order 1001?"')
+        add(f"`{scheme}` API key, a real turn", json_post(url, conversation, body, f"{scheme} {ACME_KEY}"))
     for probe in found:
         if not probe.note and probe.status and probe.status >= 400:
             probe.note = probe.body.decode("utf-8", "replace")[:110]
