@@ -39,7 +39,7 @@ Try:
     -d '{{"message_id": "m1", "text": "where is my order 1001?", "customer": {{"id": "cus_alice", "email": "alice@example.com"}}}}'
   curl -s http://{host}:{port}/v1/conversations/demo-1 -H 'Authorization: Bearer acme-dev-key'
 """
-GRACE_S = 2.0
+GRACE_S = 1.0
 """How long a stop signal lets requests in flight finish before they are cancelled (a turn cut off
 is answered exactly once on its retry): the sandbox is down within 5 s of the signal."""
 SANDBOX_STOP_S = 5.0

@@ -23,8 +23,8 @@ class ServerThread:
         self._sock.bind((host, port))
         self.host = host
         self.port: int = self._sock.getsockname()[1]
-        # A request still running at stop (a `slow` mode's wait) is cut off after a second.
-        config = uvicorn.Config(app, log_level="warning", lifespan="auto", timeout_graceful_shutdown=1)  # type: ignore[arg-type]
+        # A request still running at stop (a `slow` mode's wait) is cut off after half a second.
+        config = uvicorn.Config(app, log_level="warning", lifespan="auto", timeout_graceful_shutdown=0.5)  # type: ignore[arg-type]
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, daemon=True, name=f"sandbox:{self.port}")
 
