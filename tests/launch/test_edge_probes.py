@@ -60,7 +60,7 @@ def test_that_each_hostile_request_gets_its_4xx_small_and_at_once(
 def test_that_a_chunked_attack_leaves_healthz_answering(probes: dict[str, Probe]) -> None:
     note = probes["chunked 3.5 MB body of 300,000 keys"].note
     worst_ms = float(note.split(" max ")[1].split(" ms")[0])
-    assert worst_ms < 500, note
+    assert worst_ms < 1_000, note  # it stalled 14 s before the cap counted chunked bytes
 
 
 def test_that_the_metrics_token_and_any_case_of_bearer_are_let_in(probes: dict[str, Probe]) -> None:
