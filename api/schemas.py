@@ -6,6 +6,7 @@ What is validated at the door lives here; the response bodies are what the servi
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Query
@@ -16,16 +17,24 @@ from service.results import EventType
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
 
 
-def _no_nul(value: str) -> str:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
     # The raw text is kept for audit, and PostgreSQL text cannot hold U+0000: refuse it at the door
-    # with a reason rather than fail the turn after the message was accepted.
+    # with a reason rather than fail the turn after the message was accepted. A lone UTF-16
+    # surrogate (JSON "\ud800") is no character at all: it cannot be encoded as UTF-8 to be stored,
+    # logged or answered.
     if "\x00" in value:
         raise ValueError("must not contain NUL (U+0000) characters")
+    if _SURROGATE.search(value):
+        raise ValueError("must not contain lone surrogates (U+D800 to U+DFFF)")
     return value
 
 
-StoredText = Annotated[str, AfterValidator(_no_nul)]
-"""A string we store as received: anything but NUL."""
+StoredText = Annotated[str, AfterValidator(_storable)]
+"""A string we store as received: any text but NUL and lone surrogates. Every free-text string of
+the contract is one (ids and e-mail addresses also have a pattern)."""
 
 
 Limit = Annotated[int, Query(ge=1, le=200, description="rows per page, 1 to 200 (default 50)")]
@@ -40,7 +49,7 @@ Cursor = Annotated[
 class Customer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: StoredText = Field(min_length=1, max_length=128)
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: StoredText | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
     verified: StrictBool = Field(
         default=False,
         description="true only when the brand's integration has signed this customer in (their session, "
@@ -79,7 +88,7 @@ _WHY = {
     401: "missing or unknown API key",
     404: "no such conversation for this brand (another brand's conversation is not found, never 403)",
     409: "the id was used before with another body",
-    413: "the body is larger than the configured cap",
+    413: "the body is larger than the configured cap (counted as received, whatever the framing)",
 }
 
 

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     """`SUPPORT_BRANDS_DIR`: the folder of brand files (`*.yaml`) served; unset means the repository's
     `brands/`, in dev only (outside dev it is required). Read through `brands()`."""
     max_body_bytes: int = 64_000
+    """A request body's cap, counted as received (chunked too): above it, 413 (`api.limits`)."""
+    max_header_bytes: int = 16_384
+    """The request line and headers' cap: above it, 431 (`api.limits`; `make run`'s server stops
+    reading there too, `launch.http`)."""
+    metrics_token: SecretStr | None = None
+    """`SUPPORT_METRICS_TOKEN`: the Bearer token `GET /metrics` asks for; unset, `/metrics` is refused
+    (403), never open."""
     host: str = Field(default="127.0.0.1", validation_alias="HOST")
     """Where `make run` (`launch.serve`) listens: `HOST` and `PORT` only, never `SUPPORT_PORT`, which
     Kubernetes sets to `tcp://...` for a Service named `support`."""

@@ -3,12 +3,16 @@
 Serves the brands of `Settings.brands()` (`SUPPORT_BRANDS_DIR`, else `brands/`) and prints their dev
 keys, and a curl example when acme is among them. The sandbox runs as a child process for the same
 brand files; it writes `$DATA_DIR/sandbox.json` and is stopped when the API stops. A brand file that
-does not load stops `make run` before anything starts.
+does not load, or a port already in use, stops `make run` before anything starts or is printed.
+
+Stopping: SIGTERM or SIGINT (Ctrl-C) shuts uvicorn down (requests still running get `GRACE_S`),
+then the sandbox is stopped and waited for, whenever the signal comes (during start-up too).
 """
 
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,11 +24,13 @@ import uvicorn
 
 from brands import BRANDS_DIR, BrandConfig, BrandConfigError
 from config.settings import Settings, get_settings
+from launch.http import HeaderCappedH11
 
 BANNER = """
 Support graph on http://{host}:{port}  (env={env}, store={store})
 Model: {model}
 Brands from {folder} (dev keys, accepted only with SUPPORT_ENV=dev): {keys}
+Metrics: {metrics}
 """
 EXAMPLE = """
 Try:
@@ -33,22 +39,52 @@ Try:
     -d '{{"message_id": "m1", "text": "where is my order 1001?", "customer": {{"id": "cus_alice", "email": "alice@example.com"}}}}'
   curl -s http://{host}:{port}/v1/conversations/demo-1 -H 'Authorization: Bearer acme-dev-key'
 """
+GRACE_S = 1.0
+"""How long a stop signal lets requests in flight finish before they are cancelled (a turn cut off
+is answered exactly once on its retry): the sandbox is down within 5 s of the signal."""
+SANDBOX_STOP_S = 5.0
+
+
+def listen_on(host: str, port: int) -> socket.socket:
+    """The API's socket, bound before anything starts: a busy port stops `make run` before its banner."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a TIME_WAIT port is free
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise SystemExit(f"cannot listen on {host}:{port}: {exc.strerror}; set PORT to a free port") from None
+    return sock
 
 
 def start_sandbox(data_dir: Path, brands_dir: Path | None, timeout: float = 20.0) -> subprocess.Popen[bytes]:
     """Start `python -m sandbox` for the brand files in `brands_dir` (None: `brands/`) and wait until
-    it has written its URLs."""
+    it has written its URLs; if the wait ends any other way (a stop signal too), stop it first."""
     target = data_dir / "sandbox.json"
     target.unlink(missing_ok=True)
     command = [sys.executable, "-m", "sandbox", "--data-dir", str(data_dir)]
     proc = subprocess.Popen([*command, "--brands-dir", str(brands_dir or BRANDS_DIR)])
-    deadline = time.monotonic() + timeout
-    while not target.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise SystemExit(f"the sandbox did not start (see its output above); {target} missing")
-        time.sleep(0.05)
+    try:
+        deadline = time.monotonic() + timeout
+        while not target.exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the sandbox did not start (see its output above); {target} missing")
+            time.sleep(0.05)
+    except BaseException:
+        stop_sandbox(proc)
+        raise
     return proc
+
+
+def stop_sandbox(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it is still there after `SANDBOX_STOP_S`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=SANDBOX_STOP_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def served_brands(settings: Settings) -> Mapping[str, BrandConfig]:
@@ -64,6 +100,11 @@ def banner(settings: Settings, brands: Mapping[str, BrandConfig], model: str) ->
     keys = ", ".join(f"{b.brand_id} -> {' '.join(b.dev_api_keys) or '(none)'}" for b in brands.values())
     store = "postgres" if settings.database_url else f"sqlite at {settings.data_dir / 'support.sqlite'}"
     folder = settings.brands_dir or BRANDS_DIR
+    metrics = (
+        "GET /metrics with Authorization: Bearer $SUPPORT_METRICS_TOKEN"
+        if settings.metrics_token
+        else "GET /metrics is closed (set SUPPORT_METRICS_TOKEN to open it to that token)"
+    )
     text = BANNER.format(
         host=settings.host,
         port=settings.port,
@@ -72,8 +113,23 @@ def banner(settings: Settings, brands: Mapping[str, BrandConfig], model: str) ->
         model=model,
         folder=folder,
         keys=keys,
+        metrics=metrics,
     )
     return text + (EXAMPLE.format(host=settings.host, port=settings.port) if "acme" in brands else "")
+
+
+def server(settings: Settings) -> uvicorn.Server:
+    """uvicorn for the app, with the header cap in the protocol (`launch.http`) and a bounded grace."""
+    config = uvicorn.Config(
+        "launch.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        http=HeaderCappedH11,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_graceful_shutdown=GRACE_S,
+    )
+    return uvicorn.Server(config)
 
 
 def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
@@ -82,21 +138,25 @@ def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
 
 def main() -> None:
     settings = get_settings()
-    host, port = settings.host, settings.port
     brands = served_brands(settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    sandbox = start_sandbox(settings.data_dir, settings.brands_dir) if settings.is_sandbox else None
-    model = settings.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
-    print(banner(settings, brands, model), flush=True)
-    # uvicorn restores the handler it found and re-raises the stop signal after shutting down: with
-    # the default SIGTERM action the process died there and the sandbox outlived it.
+    sock = listen_on(settings.host, settings.port)
+    # SIGTERM ends the process through `finally` (SIGINT does already, as KeyboardInterrupt): from
+    # here on, whenever it comes. uvicorn restores this handler and re-raises the stop signal once it
+    # has shut down; with the default SIGTERM action the process died there and the sandbox outlived it.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    sandbox = None
     try:
-        uvicorn.run("launch.asgi:app", host=host, port=port, log_level="info")
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        sandbox = start_sandbox(settings.data_dir, settings.brands_dir) if settings.is_sandbox else None
+        model = settings.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
+        print(banner(settings, brands, model), flush=True)
+        server(settings).run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down; no traceback, the shell's status
+        raise SystemExit(128 + signal.SIGINT) from None
     finally:
+        sock.close()
         if sandbox:
-            sandbox.terminate()
-            sandbox.wait(timeout=10)
+            stop_sandbox(sandbox)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,9 @@ def sandbox_urls(servers: dict[str, ServerThread]) -> dict[str, object]:
 
 
 def stop_servers(servers: dict[str, ServerThread]) -> None:
+    """Ask every server to exit, then wait for each: all of them shut down together."""
+    for server in servers.values():
+        server.ask_to_stop()
     for server in reversed(servers.values()):
         server.stop()
 

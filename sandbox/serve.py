@@ -23,7 +23,8 @@ class ServerThread:
         self._sock.bind((host, port))
         self.host = host
         self.port: int = self._sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="auto")  # type: ignore[arg-type]
+        # A request still running at stop (a `slow` mode's wait) is cut off after half a second.
+        config = uvicorn.Config(app, log_level="warning", lifespan="auto", timeout_graceful_shutdown=0.5)  # type: ignore[arg-type]
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, daemon=True, name=f"sandbox:{self.port}")
 
@@ -43,8 +44,12 @@ class ServerThread:
             time.sleep(0.01)
         return self
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
+        """Ask the server to exit (it notices within 0.1 s); `stop` waits for it."""
         self._server.should_exit = True
+
+    def stop(self) -> None:
+        self.ask_to_stop()
         self._thread.join(timeout=10)
         self._sock.close()
 

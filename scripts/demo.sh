@@ -1,12 +1,17 @@
 #!/bin/bash
 # The closing-note demo: one fresh service (SQLite, sandbox, dev keys), curls through the
 # policy workflows, the store state before and after, the cost ledger and /metrics. `make demo`.
+# A free port (DEMO_PORT to choose one) and a temporary folder, removed with the service on exit.
 cd "$(dirname "$0")/.."
 D=$(mktemp -d)
-export DATA_DIR=$D PORT=${DEMO_PORT:-8011} SUPPORT_ENV=dev
+FREE_PORT='import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
+export DATA_DIR=$D PORT=${DEMO_PORT:-$(.venv/bin/python -c "$FREE_PORT")} SUPPORT_ENV=dev SUPPORT_METRICS_TOKEN=$TOKEN
 .venv/bin/python -m launch.serve > "$D/serve.log" 2>&1 &
 SERVE=$!
+trap 'kill $SERVE 2>/dev/null; wait $SERVE 2>/dev/null; rm -rf "$D"' EXIT
 for i in $(seq 60); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
+curl -sf http://127.0.0.1:$PORT/healthz >/dev/null || { echo "the service did not start:"; cat "$D/serve.log"; exit 1; }
 COMMERCE=$(python3 -c "import json;print(json.load(open('$D/sandbox.json'))['commerce'])")
 A='Authorization: Bearer acme-dev-key'; G='Authorization: Bearer globex-dev-key'; J='Content-Type: application/json'
 ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com", "verified": true}'
@@ -55,5 +60,5 @@ curl -s -X POST $MODEL/_admin/mode -H "$J" -d '{"mode": "gullible"}' >/dev/null
 CAROL='"customer": {"id": "cus_carol", "email": "carol@example.com"}'
 say "$A" d-plant m1 "where is my order 1003?" "$CAROL"
 echo "== /metrics (support_ series with a value)"
-curl -s http://127.0.0.1:$PORT/metrics | grep -E '^support_' | grep -v ' 0.0$' | grep -v '_bucket' | head -40
-kill $SERVE; wait $SERVE 2>/dev/null || true  # the service stops on SIGTERM (143)
+curl -s http://127.0.0.1:$PORT/metrics -H "Authorization: Bearer $TOKEN" | grep -E '^support_' | grep -v ' 0.0$' | grep -v '_bucket' | head -40
+# on exit the trap stops the service (SIGTERM: it stops its sandbox) and removes $D

@@ -4,10 +4,12 @@
 # handoff queue, a conversation read back, and the webhook the brand receives.
 cd "$(dirname "$0")/.."
 D=$(mktemp -d)
-export DATA_DIR=$D PORT=${DEMO_PORT:-8012} SUPPORT_ENV=dev ACME_WEBHOOK_SECRET=whsec_demo
+FREE_PORT='import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+export DATA_DIR=$D PORT=${DEMO_PORT:-$(.venv/bin/python -c "$FREE_PORT")} SUPPORT_ENV=dev ACME_WEBHOOK_SECRET=whsec_demo
 mkdir -p "$D/brands" && cp brands/*.yaml "$D/brands/"
 .venv/bin/python -m sandbox --data-dir "$D" --brands-dir "$D/brands" > "$D/sandbox.log" 2>&1 &
 SB=$!
+trap 'kill $SB 2>/dev/null; wait 2>/dev/null; rm -rf "$D"' EXIT
 for i in $(seq 60); do [ -f "$D/sandbox.json" ] && break; sleep 0.5; done
 HOOKS=$(python3 -c "import json;print(json.load(open('$D/sandbox.json'))['webhooks'])")
 COMMERCE=$(python3 -c "import json;print(json.load(open('$D/sandbox.json'))['commerce'])")
@@ -15,7 +17,7 @@ printf "\nwebhook: {url: '%s/acme', secret_env: ACME_WEBHOOK_SECRET}\n" "$HOOKS"
 export SUPPORT_BRANDS_DIR=$D/brands
 .venv/bin/uvicorn launch.asgi:app --host 127.0.0.1 --port $PORT > "$D/serve.log" 2>&1 &
 SERVE=$!
-trap 'kill $SERVE $SB 2>/dev/null; wait 2>/dev/null' EXIT
+trap 'kill $SERVE $SB 2>/dev/null; wait 2>/dev/null; rm -rf "$D"' EXIT
 for i in $(seq 60); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null && break; sleep 0.5; done
 A='Authorization: Bearer acme-dev-key'; G='Authorization: Bearer globex-dev-key'; J='Content-Type: application/json'
 ALICE='"customer": {"id": "cus_alice", "email": "alice@example.com", "verified": true}'

@@ -18,6 +18,7 @@ from hypothesis import settings as hypothesis_settings
 
 from api.app import create_app
 from config.settings import Settings, get_settings
+from tests.utils.conversations import METRICS_TOKEN
 from tests.utils.db import ADMIN_DB_URL, IN_CI, postgres_problem
 from tests.utils.sandbox import Sandbox, sandbox_servers
 from tools.carriers.auth import clear_tokens
@@ -96,7 +97,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgres"])
 def settings(request: pytest.FixtureRequest, tmp_path: Path, sandbox: Sandbox) -> Settings:
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    return Settings(env="dev", database_url=url, data_dir=tmp_path)
+    return Settings(env="dev", database_url=url, data_dir=tmp_path, metrics_token=METRICS_TOKEN)
 
 
 @pytest.fixture

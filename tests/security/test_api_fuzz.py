@@ -3,13 +3,16 @@
 Beside schemathesis (tests/security/test_schemathesis.py, run from its own virtualenv because
 langgraph-api pins jsonschema-rs below what schemathesis needs), this drives the app in-process.
 Hypothesis drives each operation of `app.openapi()` with bodies that are valid, nearly valid (one
-field dropped or of another type) or arbitrary JSON, odd path ids, query values and keys, on one
-SQLite-backed app against the real sandbox servers; `-s` prints the statuses seen.
+field dropped or of another type) or arbitrary JSON, with hostile strings in the string fields (a
+lone surrogate or a NUL anywhere, or huge: over a field's length or over the body cap), odd path
+ids, query values and keys, on one SQLite-backed app against the real sandbox servers; `-s` prints
+the statuses seen. No 4xx may echo the input back (a small body, never the hostile string).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +31,7 @@ from tests.utils.sandbox import Sandbox
 
 EXAMPLES = 50
 ACME_KEY = "Bearer acme-dev-key"
+HEADERS = {"Authorization": ACME_KEY}
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
@@ -36,9 +40,26 @@ json_values = st.recursive(
 )
 good_ids = st.from_regex(ID_PATTERN, fullmatch=True)
 ids = st.one_of(good_ids, good_ids, good_ids, st.text(max_size=40))  # mostly valid: reach the turn
-texts = st.text(max_size=300) | st.sampled_from(["where is my order 1001?", "cancel sub_501", "\u200b\u202e"])
+hostile = st.one_of(
+    st.builds(
+        lambda before, bad, after: before + bad + after,
+        st.text(max_size=10),
+        st.sampled_from(["\ud800", "\udfff", "\ud83d", "\x00"]),  # lone surrogates, NUL
+        st.text(max_size=10),
+    ),
+    st.integers(20_001, 120_000).map(lambda n: "x" * n),  # over a field's length, over the body cap
+)
+"""Strings the door refuses: a lone UTF-16 surrogate or a NUL anywhere, or huge."""
+texts = (
+    st.text(max_size=300)
+    | st.sampled_from(["where is my order 1001?", "cancel sub_501", "\u200b\u202e"])
+    | hostile
+)
 customers = (
-    st.fixed_dictionaries({"id": ids, "email": st.none() | st.emails() | st.text(max_size=20)}) | json_values
+    st.fixed_dictionaries(
+        {"id": ids | hostile, "email": st.none() | st.emails() | st.text(max_size=20) | hostile}
+    )
+    | json_values
 )
 auth = st.sampled_from([ACME_KEY, ACME_KEY, ACME_KEY, "Bearer nope", "acme-dev-key", ""])
 
@@ -61,7 +82,7 @@ events = nearly(
         {
             "event_id": ids,
             "type": st.sampled_from(["human_reply", "closed", "reopened", "ai_closed_without_reply", "x"]),
-            "author": st.none() | st.text(max_size=20),
+            "author": st.none() | st.text(max_size=20) | hostile,
             "text": st.none() | texts,
         }
     )
@@ -85,11 +106,18 @@ SEEN: Counter[tuple[str, int]] = Counter()
 def check(response: httpx.Response, operation: str) -> None:
     SEEN[(operation, response.status_code)] += 1
     request = f"{response.request.method} {response.request.url}"
-    assert response.status_code < 500, f"{request} -> {response.status_code}: {response.text}"
+    assert response.status_code < 500, f"{request} -> {response.status_code}: {response.text[:2000]}"
     if response.status_code >= 400:
         assert response.json().get("detail"), (
-            f"{request} -> {response.status_code} without detail: {response.text}"
+            f"{request} -> {response.status_code} without detail: {response.text[:2000]}"
         )
+        assert len(response.content) < 8_000, f"{request} -> a {len(response.content)}-byte 4xx: an echo?"
+
+
+def as_json(body: object) -> dict[str, object]:
+    """`body` as the request's content, escaped to ASCII: a lone surrogate goes out as JSON `\\ud800`,
+    as a client sends it (the test client's own encoder cannot encode one to UTF-8)."""
+    return {"content": json.dumps(body).encode(), "headers": {"Content-Type": "application/json"}}
 
 
 FUZZ = settings(
@@ -117,7 +145,11 @@ def test_that_post_messages_never_fails_with_a_5xx(
     fuzz_client: TestClient, conversation: str, body: object, key: str
 ) -> None:
     url = f"/v1/conversations/{quote(conversation, safe='')}/messages"
-    check(fuzz_client.post(url, json=body, headers={"Authorization": key}), "POST messages")
+    sent = as_json(body)
+    response = fuzz_client.post(
+        url, content=sent["content"], headers={**sent["headers"], "Authorization": key}
+    )
+    check(response, "POST messages")
 
 
 @FUZZ
@@ -126,7 +158,11 @@ def test_that_post_events_never_fails_with_a_5xx(
     fuzz_client: TestClient, conversation: str, body: object, key: str
 ) -> None:
     url = f"/v1/conversations/{quote(conversation, safe='')}/events"
-    check(fuzz_client.post(url, json=body, headers={"Authorization": key}), "POST events")
+    sent = as_json(body)
+    response = fuzz_client.post(
+        url, content=sent["content"], headers={**sent["headers"], "Authorization": key}
+    )
+    check(response, "POST events")
 
 
 @FUZZ
@@ -204,3 +240,39 @@ def test_that_any_text_from_any_customer_id_gets_an_answered_turn(
         assert response.status_code == 422, response.text
     else:
         assert response.status_code in (200, 409), response.text  # 409: hypothesis reused a message_id
+
+
+string_fields = st.sampled_from(
+    [
+        ("messages", ("text",)),
+        ("messages", ("customer", "id")),
+        ("messages", ("customer", "email")),
+        ("events", ("text",)),
+        ("events", ("author",)),
+    ]
+)
+"""Every free-text string field of the contract (the ids have a pattern, fuzzed above)."""
+
+
+@FUZZ
+@given(field=string_fields, bad=hostile)
+def test_that_a_hostile_string_in_any_string_field_is_refused_with_a_reason_and_no_echo(
+    fuzz_client: TestClient, field: tuple[str, tuple[str, ...]], bad: str
+) -> None:
+    route, path = field
+    body: dict = (
+        {"message_id": "m-hostile", "text": "hi", "customer": {"id": "cus_1", "email": None}}
+        if route == "messages"
+        else {"event_id": "e-hostile", "type": "human_reply", "author": "agent", "text": "hi"}
+    )
+    (body["customer"] if len(path) == 2 else body)[path[-1]] = bad
+    sent = as_json(body)
+    response = fuzz_client.post(
+        f"/v1/conversations/fuzz-hostile/{route}",
+        content=sent["content"],
+        headers={**sent["headers"], **HEADERS},
+    )
+    check(response, f"POST {route} (hostile {'.'.join(path)})")
+    assert response.status_code == (413 if len(sent["content"]) > 64_000 else 422), response.text[:500]
+    assert bad.encode("utf-8", "surrogatepass") not in response.content
+    assert json.dumps(bad)[1:-1].encode() not in response.content

@@ -1,17 +1,19 @@
-"""`GET /metrics`: per-brand tier-two counters after real turns over HTTP."""
+"""`GET /metrics`: per-brand tier-two counters after real turns over HTTP, behind the metrics token."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.utils.conversations import new_conversation, say
+from api.app import create_app
+from config.settings import Settings
+from tests.utils.conversations import METRICS, new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tools import metrics
 
 
 def series(client: TestClient, name: str) -> dict[str, float]:
     """The samples of `name` in /metrics: the line without its value -> the value."""
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=METRICS)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
     found: dict[str, float] = {}
@@ -53,7 +55,7 @@ def test_that_a_turns_counters_appear_under_its_brand_only(client: TestClient, s
         'support_model_tokens_total{brand="acme",kind="output",workflow="order_status"}',
     ]
     assert all(v >= 1 and v.is_integer() for v in tokens.values())
-    assert "globex" not in client.get("/metrics").text
+    assert "globex" not in client.get("/metrics", headers=METRICS).text
 
 
 def test_that_a_model_chosen_tool_name_cannot_grow_the_label_set_without_bound() -> None:
@@ -64,3 +66,28 @@ def test_that_a_model_chosen_tool_name_cannot_grow_the_label_set_without_bound()
     assert metrics.bounded_tool("tool_3") == "tool_3"
     assert metrics.bounded_tool('x"} 1\nfake_metric{') == "other"
     metrics.reset()
+
+
+def metrics_status(token: str | None, authorization: str | None) -> tuple[int, str]:
+    """`GET /metrics` on an app whose metrics token is `token`, with `authorization` (None: no header)."""
+    app = create_app(Settings(env="dev", metrics_token=token))
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    response = TestClient(app).get("/metrics", headers=headers)  # no lifespan: /metrics needs no service
+    detail = "" if response.status_code == 200 else response.json()["detail"]
+    return response.status_code, detail
+
+
+def test_that_metrics_with_no_token_configured_are_closed_to_every_caller() -> None:
+    closed = (403, "metrics are disabled: no SUPPORT_METRICS_TOKEN is configured")
+    assert metrics_status(None, None) == closed
+    assert metrics_status(None, "Bearer anything") == closed
+    assert metrics_status("", "Bearer ") == closed
+
+
+def test_that_metrics_ask_for_the_token_in_any_case_of_the_bearer_scheme() -> None:
+    assert metrics_status("s3cret", None) == (401, "missing Authorization: Bearer <metrics token>")
+    assert metrics_status("s3cret", "Bearer wrong") == (401, "wrong metrics token")
+    assert metrics_status("s3cret", "Basic s3cret") == (401, "missing Authorization: Bearer <metrics token>")
+    assert metrics_status("s3cret", "acme-dev-key") == (401, "missing Authorization: Bearer <metrics token>")
+    for scheme in ("Bearer", "bearer", "BEARER", "bEaReR"):
+        assert metrics_status("s3cret", f"{scheme} s3cret") == (200, "")

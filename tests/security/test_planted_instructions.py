@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.utils.conversations import new_conversation, say
+from tests.utils.conversations import METRICS, new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tools import metrics
 from workflows.returns_refunds import WORKFLOW as RETURNS_SPEC
@@ -87,7 +87,7 @@ def everything_the_model_read(sandbox: Sandbox) -> str:
 
 def refused(client: TestClient, tool: str, workflow: str) -> float:
     """`support_refused_tool_calls_total` for acme, `tool` and `workflow`, read from `GET /metrics`."""
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers=METRICS)
     assert response.status_code == 200
     sample = f'{REFUSED}{{brand="acme",tool="{tool}",workflow="{workflow}"}}'
     for line in response.text.splitlines():

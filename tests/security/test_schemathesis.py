@@ -4,8 +4,9 @@ schemathesis runs from its own virtualenv, `.venv-schemathesis` (made by `make i
 from `tests/schemathesis/requirements.txt`): its releases from 4.16 need jsonschema-rs >= 0.46 and
 langgraph-api 0.16.7 in `.venv` needs < 0.45. Its CLI (`st run`) drives a real uvicorn process of the
 app (SUPPORT_ENV=dev, the real sandbox servers) with the acme dev key, bounded examples per operation,
-through every phase (examples, coverage, fuzzing, stateful), with the checks `not_a_server_error` and
-`four_xx_has_reason` (tests/schemathesis/hooks.py). The seed is random; its summary (with the seed,
+through every phase (examples, coverage, fuzzing, stateful), bodies with hostile strings added (a
+lone surrogate, a NUL, huge strings: `flatmap_body` in tests/schemathesis/hooks.py), with the checks
+`not_a_server_error`, `four_xx_has_reason` and `four_xx_echoes_nothing` (hooks.py). The seed is random; its summary (with the seed,
 `--seed` replays it) is printed, and shown in full when the run fails.
 """
 
@@ -26,7 +27,7 @@ from tests.utils.sandbox import Sandbox
 ST = ROOT / ".venv-schemathesis" / "bin" / "st"
 HOOKS = ROOT / "tests" / "schemathesis" / "hooks.py"
 MAX_EXAMPLES = 50  # per operation and phase: about 8 s a run (SQLite or PostgreSQL) on 2 cores
-CHECKS = "not_a_server_error,four_xx_has_reason"
+CHECKS = "not_a_server_error,four_xx_has_reason,four_xx_echoes_nothing"
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -8,6 +8,9 @@ from fastapi.testclient import TestClient
 
 ACME = {"Authorization": "Bearer acme-dev-key"}
 GLOBEX = {"Authorization": "Bearer globex-dev-key"}
+METRICS_TOKEN = "test-metrics-token"
+"""The metrics token of the test apps (`SUPPORT_METRICS_TOKEN`); `METRICS` is its header."""
+METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 ALICE = {"id": "cus_alice", "email": "alice@example.com", "verified": True}
 """alice, signed in by acme's integration: her writes may run."""
 BOB = {"id": "cus_bob", "email": "bob@example.com", "verified": True}
