@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -133,6 +133,27 @@ class ReturnsPolicy(_Strict):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
+PerThousand = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=9)]
+MICRO = Decimal("0.000001")
+
+
+class ModelPrice(_Strict):
+    """What the brand's model calls cost, per 1,000 tokens as the endpoint's `usage` counts them.
+
+    The default is gpt-4o-mini's list price (USD 0.15 and 0.60 per million tokens)."""
+
+    per_1k_input: PerThousand = Decimal("0.00015")
+    """Per 1,000 prompt tokens, in `currency`."""
+    per_1k_output: PerThousand = Decimal("0.0006")
+    """Per 1,000 completion tokens, in `currency`."""
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+    def cost(self, input_tokens: int, output_tokens: int) -> Decimal:
+        """One call's cost, rounded half up to a millionth of `currency` (the ledger's unit)."""
+        exact = (input_tokens * self.per_1k_input + output_tokens * self.per_1k_output) / 1000
+        return exact.quantize(MICRO, rounding=ROUND_HALF_UP)
+
+
 def _is_loopback(host: str) -> bool:
     try:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
@@ -184,6 +205,8 @@ class BrandConfig(_Strict):
     """An open conversation quiet this long is billed as it stands."""
     webhook: WebhookConfig | None = None
     """None: no events are sent."""
+    model_price: ModelPrice = ModelPrice()
+    """What each model call costs the brand (its tokens at these prices go to the cost ledger)."""
     turn_deadline_s: float = Field(default=25, ge=5, le=120)
     """Seconds from when a turn holds its conversation's lock to its answer: model calls, their
     retries, lookups and writes share it; what is unfinished then is handed off (`deadline`)."""

@@ -46,11 +46,11 @@ class Service:
     ledger: Ledger = field(init=False)
     """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
     costs: CostLedger = field(init=False)
-    """The per-brand cost ledger of tracking lookups, on the same database."""
+    """The per-brand cost ledger of tracking lookups and model calls, on the same database."""
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.persistence.db)
-        self.costs = CostLedger(self.persistence.db)
+        self.costs = CostLedger(self.persistence.db, lambda: self.clock())  # the service's clock, as billing
 
     @asynccontextmanager
     async def hold(self, thread: str) -> AsyncIterator[None]:
