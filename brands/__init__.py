@@ -182,6 +182,19 @@ class WebhookConfig(_Strict):
     """The variable holding the signing secret; unset in dev: `<brand>-webhook-dev-secret`."""
 
 
+class TurnLimits(_Strict):
+    """How many turns the brand may start and have in flight, per API process (`service/admission.py`):
+    a turn over either limit is answered 429 with Retry-After, so one brand's burst never queues
+    ahead of other brands' turns."""
+
+    turns_per_second: float = Field(default=50, gt=0, le=10_000)
+    """The sustained rate: a token bucket refilled this fast..."""
+    burst: int = Field(default=200, ge=1, le=100_000)
+    """...holding at most this many turns (a quiet brand may start this many at once)."""
+    concurrent_turns: int = Field(default=32, ge=1, le=10_000)
+    """Turns in flight at once, those queued behind their conversation's lock included."""
+
+
 class BrandConfig(_Strict):
     brand_id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
     display_name: str
@@ -205,6 +218,8 @@ class BrandConfig(_Strict):
     """An open conversation quiet this long is billed as it stands."""
     webhook: WebhookConfig | None = None
     """None: no events are sent."""
+    limits: TurnLimits = TurnLimits()
+    """The brand's rate and concurrency limits on turns."""
     model_price: ModelPrice = ModelPrice()
     """What each model call costs the brand (its tokens at these prices go to the cost ledger)."""
     turn_deadline_s: float = Field(default=25, ge=5, le=120)

@@ -22,6 +22,7 @@ from accounting.tables import SCHEMA
 from checkpoint.factory import Persistence, open_persistence
 from config.settings import Settings
 from graph.builder import compile_graph
+from service.admission import BrandGate
 from service.locks import ThreadLocks
 from service.webhooks import Notifier
 from tools.http import aclose_clients
@@ -43,6 +44,8 @@ class Service:
     """The brands' webhook events being delivered in the background (`service.webhooks.notify`)."""
     registry: Registry = field(default=REGISTRY)
     """The workflows the graph runs: what each one writes is read from here (`service.history`)."""
+    gate: BrandGate = field(default_factory=BrandGate)
+    """Each brand's rate and concurrency limits on turns in this process (`service.admission`)."""
     ledger: Ledger = field(init=False)
     """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
     costs: CostLedger = field(init=False)
