@@ -338,7 +338,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--workflows", type=int, default=30, help="workflows in the registry, synthetic ones included"
     )
-    p.add_argument("--blocks", type=int, default=8, help="blocks of turns, the services alternating")
+    p.add_argument("--blocks", type=int, default=12, help="blocks of turns, the services alternating")
     p.add_argument("--per-block", type=int, default=10)
     return p.parse_args(argv)
 
