@@ -17,10 +17,10 @@ STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes workflows routing accounting state tools checkpoint config brands sandbox bench)))
 
-.PHONY: help install run test lint format studio sandbox bench demo demo-owner demo-writes key retention clean python-check
+.PHONY: help install run test lint format studio sandbox bench bench-brands demo demo-owner demo-writes key retention clean python-check
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 python-check:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -69,6 +69,9 @@ studio: $(STAMP) ## Serve the graph with `langgraph dev` on 127.0.0.1:8123 or ST
 
 bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Postgres)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.turn_overhead
+
+bench-brands: $(STAMP) ## One deployment, 1,000 brands x 30 workflows: start, RSS, turn time against 2 brands
+	$(BIN)/python -m bench.brand_scale
 
 demo: $(STAMP) ## The closing-note demo: curls through every policy workflow on a fresh SQLite service
 	bash scripts/demo.sh

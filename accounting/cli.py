@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from accounting.costs import CostLedger
 from accounting.ledger import Ledger
 from accounting.report import automation_report, month_of, report_rows, to_csv
 from accounting.tables import SCHEMA
@@ -63,7 +64,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> str:
     start, end = args.month or month_of(now)
     async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
         ledger = Ledger(persistence.db)
-        report = await automation_report(ledger, brand, start, end, now)
+        report = await automation_report(ledger, brand, start, end, now, CostLedger(persistence.db))
     if args.format == "json":
         return json.dumps(report.model_dump(mode="json", by_alias=True), indent=2) + "\n"
     if args.format == "csv":

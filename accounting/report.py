@@ -19,11 +19,13 @@ import calendar
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from accounting.bookkeeping import policy_of, settle_brand
+from accounting.cost_report import Costs, summarise_costs
+from accounting.costs import CostLedger
 from accounting.ledger import Entry, FlagCount, Ledger
 from accounting.segments import SEGMENTS, has_unanswered_handoff, segment_of
 from brands import BrandConfig
@@ -83,6 +85,9 @@ class AutomationReport(BaseModel):
     billed, never automated (any segment; `ai_only - automated` of them are `ai_only`) (v1.1)."""
     unanswered_handoffs: UnansweredHandoffs
     """Open conversations waiting for a person now, whenever they were opened (v1.1)."""
+    costs: Costs | None = None
+    """Model and carrier cost in the range, per conversation and per automated conversation, and the
+    margin (`accounting/cost_report.py`); null where no cost ledger was read."""
 
 
 def month_of(moment: datetime) -> tuple[date, date]:
@@ -120,6 +125,7 @@ def summarise(
     counts: Iterable[FlagCount],
     entries: Sequence[Entry],
     unanswered: UnansweredHandoffs,
+    costs: Costs | None = None,
 ) -> AutomationReport:
     """The report from participation counts, ledger entries and the unanswered-handoff line (pure)."""
     per_segment = dict.fromkeys(SEGMENTS, 0)
@@ -150,18 +156,30 @@ def summarise(
         automated=automated,
         handed_off_no_human_reply=handed_off_no_human_reply,
         unanswered_handoffs=unanswered,
+        costs=costs,
     )
 
 
 async def automation_report(
-    ledger: Ledger, brand: BrandConfig, start: date, end: date, now: datetime
+    ledger: Ledger,
+    brand: BrandConfig,
+    start: date,
+    end: date,
+    now: datetime,
+    cost_ledger: CostLedger | None = None,
 ) -> AutomationReport:
-    """Settle what fell due by `now`, then report on `start`..`end` for this brand only."""
+    """Settle what fell due by `now`, then report on `start`..`end` for this brand only; with the
+    cost ledger, its model and carrier costs for the same days."""
     await settle_brand(ledger, brand, now)
     counts = await ledger.participation_counts(brand.brand_id, start, end)
     entries = await ledger.entries_between(brand.brand_id, start, end)
     unanswered = unanswered_line(*await ledger.unanswered_handoffs(brand.brand_id), now)
-    return summarise(brand, start, end, counts, entries, unanswered)
+    report = summarise(brand, start, end, counts, entries, unanswered)
+    if cost_ledger is None:
+        return report
+    spent = await cost_ledger.spent(brand.brand_id, start.isoformat(), (end + timedelta(days=1)).isoformat())
+    costs = summarise_costs(brand, spent, report.conversations, report.automated)
+    return report.model_copy(update={"costs": costs})
 
 
 def report_rows(report: AutomationReport) -> list[tuple[str, str]]:
@@ -185,7 +203,32 @@ def report_rows(report: AutomationReport) -> list[tuple[str, str]]:
         ("automated", str(report.automated)),
         ("handed_off_no_human_reply", str(report.handed_off_no_human_reply)),
         *_unanswered_rows(report.unanswered_handoffs),
+        *_cost_rows(report.costs),
     ]
+
+
+def _cost_rows(costs: Costs | None) -> list[tuple[str, str]]:
+    if costs is None:
+        return []
+    rows: list[tuple[str, str]] = [
+        ("model_input_tokens", str(costs.model.input_tokens)),
+        ("model_output_tokens", str(costs.model.output_tokens)),
+    ]
+    for name, line in (("model", costs.model), ("carrier", costs.carrier), ("total_cost", costs.total)):
+        if line is None:
+            continue
+        rows += [
+            (f"{name}_count", str(line.count)),
+            (f"{name}_amount", f"{line.amount:.6f}"),
+            (f"{name}_currency", line.currency),
+            (f"{name}_per_conversation", _six(line.per_conversation)),
+            (f"{name}_per_automated_conversation", _six(line.per_automated_conversation)),
+        ]
+    return [*rows, ("margin_per_automated_conversation", _six(costs.margin_per_automated_conversation))]
+
+
+def _six(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}"
 
 
 def _unanswered_rows(line: UnansweredHandoffs) -> list[tuple[str, str]]:

@@ -89,6 +89,7 @@ _WHY = {
     404: "no such conversation for this brand (another brand's conversation is not found, never 403)",
     409: "the id was used before with another body",
     413: "the body is larger than the configured cap (counted as received, whatever the framing)",
+    429: "the brand is over its rate or concurrency limit on turns; Retry-After says when to try again",
 }
 
 

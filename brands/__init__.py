@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -26,6 +26,14 @@ BillingMode = Literal["strict", "assisted"]
 WorkflowName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
 """A workflow's name; which names exist is the workflow registry's (`workflows.registry`), checked
 when the service starts."""
+
+WorkflowSection = dict[str, Any] | None
+"""A workflow's configuration for this brand (`workflows.<name>`): validated at start by that
+workflow's own schema (`workflows.spec.Params`, `Registry.check_brand`), never here: this
+package knows no workflow. None: the workflow's defaults."""
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it (about ten times faster: a thousand brand files)."""
 
 
 class BrandConfigError(Exception):
@@ -133,6 +141,27 @@ class ReturnsPolicy(_Strict):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
 
+PerThousand = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=9)]
+MICRO = Decimal("0.000001")
+
+
+class ModelPrice(_Strict):
+    """What the brand's model calls cost, per 1,000 tokens as the endpoint's `usage` counts them.
+
+    The default is gpt-4o-mini's list price (USD 0.15 and 0.60 per million tokens)."""
+
+    per_1k_input: PerThousand = Decimal("0.00015")
+    """Per 1,000 prompt tokens, in `currency`."""
+    per_1k_output: PerThousand = Decimal("0.0006")
+    """Per 1,000 completion tokens, in `currency`."""
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+    def cost(self, input_tokens: int, output_tokens: int) -> Decimal:
+        """One call's cost, rounded half up to a millionth of `currency` (the ledger's unit)."""
+        exact = (input_tokens * self.per_1k_input + output_tokens * self.per_1k_output) / 1000
+        return exact.quantize(MICRO, rounding=ROUND_HALF_UP)
+
+
 def _is_loopback(host: str) -> bool:
     try:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
@@ -161,11 +190,26 @@ class WebhookConfig(_Strict):
     """The variable holding the signing secret; unset in dev: `<brand>-webhook-dev-secret`."""
 
 
+class TurnLimits(_Strict):
+    """How many turns the brand may start and have in flight, per API process (`service/admission.py`):
+    a turn over either limit is answered 429 with Retry-After, so one brand's burst never queues
+    ahead of other brands' turns."""
+
+    turns_per_second: float = Field(default=50, gt=0, le=10_000)
+    """The sustained rate: a token bucket refilled this fast..."""
+    burst: int = Field(default=200, ge=1, le=100_000)
+    """...holding at most this many turns (a quiet brand may start this many at once)."""
+    concurrent_turns: int = Field(default=32, ge=1, le=10_000)
+    """Turns in flight at once, those queued behind their conversation's lock included."""
+
+
 class BrandConfig(_Strict):
     brand_id: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$")
     display_name: str
     tone: str = "friendly and concise"
-    workflows: tuple[WorkflowName, ...]
+    workflows: tuple[WorkflowName, ...] | dict[WorkflowName, WorkflowSection]
+    """The enabled workflows: a list of names, or a mapping of name to that workflow's configuration
+    (`workflows.<name>`); either way, iterating gives the names."""
     commerce: CommerceConfig
     carriers: CarriersConfig = CarriersConfig()
     subscriptions: SubscriptionPolicy = SubscriptionPolicy()
@@ -187,6 +231,10 @@ class BrandConfig(_Strict):
     show_order_notes: bool = False
     """Whether a reply may quote an order's note (one the injection detector does not flag); by
     default a reply only says that the order has a note (`workflows/kit/reply_guard.py`)."""
+    limits: TurnLimits = TurnLimits()
+    """The brand's rate and concurrency limits on turns."""
+    model_price: ModelPrice = ModelPrice()
+    """What each model call costs the brand (its tokens at these prices go to the cost ledger)."""
     turn_deadline_s: float = Field(default=25, ge=5, le=120)
     """Seconds from when a turn holds its conversation's lock to its answer: model calls, their
     retries, lookups and writes share it; what is unfinished then is handed off (`deadline`)."""
@@ -198,6 +246,10 @@ class BrandConfig(_Strict):
         """Every credential variable this brand names, by its field (`commerce.shopify_token_env`:
         `ACME_SHOPIFY_TOKEN`): the `*_env` fields of the file, in file order."""
         return dict(_env_fields(self.model_dump(), ""))
+
+    def workflow_section(self, name: str) -> WorkflowSection:
+        """This brand's configuration of workflow `name` (`workflows.<name>`), None when it gives none."""
+        return self.workflows.get(name) if isinstance(self.workflows, dict) else None
 
     def key_hashes(self, *, dev: bool) -> tuple[str, ...]:
         """Hashes of the keys accepted for this brand; dev keys only in the dev environment."""
@@ -220,7 +272,7 @@ def hash_key(key: str) -> str:
 
 def load_brand_file(path: Path) -> BrandConfig:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # a safe loader
         return BrandConfig.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]

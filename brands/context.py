@@ -31,6 +31,19 @@ class LookupLedger(Protocol):
     ) -> None: ...  # fmt: skip
 
 
+class ModelCallLedger(Protocol):
+    """Where each model call's tokens are costed; `accounting.costs.CostLedger` in the API process."""
+
+    async def record_model_call(
+        self, *, call_id: str, brand_id: str, thread_id: str, workflow: str, model: str,
+        input_tokens: int, output_tokens: int, cost: Decimal, currency: str,
+    ) -> None: ...  # fmt: skip
+
+
+class CostSink(LookupLedger, ModelCallLedger, Protocol):
+    """The cost ledger as a run sees it: tracking lookups and model calls, each costed for the brand."""
+
+
 def thread_id(brand_id: str, conversation_id: str) -> str:
     """The checkpoint thread of a brand's conversation: tier one keys every thread and row by brand."""
     return f"{brand_id}:{conversation_id}"
@@ -57,10 +70,10 @@ class BrandContext:
     files when a caller passes only the id (a LangGraph server's context looks in the brands folder the
     settings name, see `launch/studio_graph.py`). Not in the JSON context schema: Studio offers only what
     a caller sets (brand and customer)."""
-    costs: Annotated[LookupLedger | None, PlainValidator(_as_is), SkipJsonSchema()] = field(
+    costs: Annotated[CostSink | None, PlainValidator(_as_is), SkipJsonSchema()] = field(
         default=None, compare=False, repr=False
     )
-    """The cost ledger tracking lookups write to, set by the API per process. Not part of the JSON
+    """The cost ledger tracking lookups and model calls write to, set by the API per process. Not part of the JSON
     context schema (a LangGraph server cannot set it; its lookups go unrecorded): a handle, not data."""
 
     def __post_init__(self) -> None:

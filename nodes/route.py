@@ -43,7 +43,7 @@ from routing.classifier import NONE
 from routing.reading import Intent, Reading, entities_in, probability_of, read_message
 from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
-from tools import deadline
+from tools import deadline, model_costs
 from tools.model import get_chat_model
 from workflows.registry import REGISTRY, Registry
 
@@ -135,7 +135,11 @@ async def ask_model(text: str, registry: Registry = REGISTRY) -> list[str] | Non
         # the fallback may use a third of what is left of the turn: the workflows need the rest
         async with asyncio.timeout(None if left is None else max(left, 0.0) * ROUTE_SHARE):
             out = await model.ainvoke(
-                [SystemMessage(content=registry.router_prompt()), HumanMessage(content=text, name="customer")]
+                [
+                    SystemMessage(content=registry.router_prompt()),
+                    HumanMessage(content=text, name="customer"),
+                ],
+                config=model_costs.costed("route"),
             )
         asks = out if isinstance(out, routed) else routed.model_validate(out)
     except (APIError, EndpointsError, OutputParserException, ValidationError, TimeoutError) as exc:

@@ -22,6 +22,7 @@ from accounting.tables import SCHEMA
 from checkpoint.factory import Persistence, open_persistence
 from config.settings import Settings
 from graph.builder import compile_graph
+from service.admission import BrandGate
 from service.locks import ThreadLocks
 from service.webhooks import Notifier
 from tools.http import aclose_clients
@@ -43,14 +44,16 @@ class Service:
     """The brands' webhook events being delivered in the background (`service.webhooks.notify`)."""
     registry: Registry = field(default=REGISTRY)
     """The workflows the graph runs: what each one writes is read from here (`service.history`)."""
+    gate: BrandGate = field(default_factory=BrandGate)
+    """Each brand's rate and concurrency limits on turns in this process (`service.admission`)."""
     ledger: Ledger = field(init=False)
     """The billing ledger, on the persistence's database (its tables: `accounting.tables.SCHEMA`)."""
     costs: CostLedger = field(init=False)
-    """The per-brand cost ledger of tracking lookups, on the same database."""
+    """The per-brand cost ledger of tracking lookups and model calls, on the same database."""
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.persistence.db)
-        self.costs = CostLedger(self.persistence.db)
+        self.costs = CostLedger(self.persistence.db, lambda: self.clock())  # the service's clock, as billing
 
     @asynccontextmanager
     async def hold(self, thread: str) -> AsyncIterator[None]:

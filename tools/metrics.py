@@ -76,6 +76,12 @@ WEBHOOK_RETRIES = Counter(
     ["brand", "reason"],
     registry=REGISTRY,
 )
+TURNS_REFUSED = Counter(
+    "support_turns_refused",
+    "Turns answered 429 because their brand was over a limit, by limit (rate, concurrency).",
+    ["brand", "limit"],
+    registry=REGISTRY,
+)
 TURN_SECONDS = Histogram(
     "support_turn_seconds",
     "Wall time of one graph turn (replays excluded).",
@@ -154,6 +160,11 @@ def observe_turn(brand: str, seconds: float, handoff_reason: str | None) -> None
     count_handoff(brand, handoff_reason)
 
 
+def count_turn_refused(brand: str, limit: str) -> None:
+    """Count one turn refused for its brand's `limit` (`rate` or `concurrency`)."""
+    TURNS_REFUSED.labels(brand, limit).inc()
+
+
 def count_webhook(brand: str, kind: str, outcome: str) -> None:
     """Count one webhook event's final outcome; `kind` and `outcome` are fixed names."""
     WEBHOOK_EVENTS.labels(brand, kind, outcome).inc()
@@ -167,7 +178,7 @@ def reset() -> None:
     """Forget every series (tests that assert exact values start from zero)."""
     for collector in (
         REFUSED_TOOL_CALLS, POLICY_REFUSALS, SANITISER_REMOVALS, INJECTION_FLAGS, HANDOFFS, REPAIRS,
-        MODEL_CALLS, MODEL_TOKENS, TURN_SECONDS, WEBHOOK_EVENTS, WEBHOOK_RETRIES,
+        MODEL_CALLS, MODEL_TOKENS, TURN_SECONDS, WEBHOOK_EVENTS, WEBHOOK_RETRIES, TURNS_REFUSED,
     ):  # fmt: skip
         collector.clear()
     _seen_tools.clear()

@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from langgraph.graph.state import CompiledStateGraph
+from pydantic import ValidationError
 
 from brands import BrandConfig
 from routing.classifier import NONE, OTHER, RouterModel, load_model
@@ -116,13 +117,31 @@ class Registry:
 
     # -- brands
     def check_brand(self, brand: BrandConfig) -> None:
-        """Raise `RegistryError` when `brand` enables a workflow the registry does not have."""
+        """Raise `RegistryError` when `brand` enables a workflow the registry does not have, or
+        configures one (`workflows.<name>`) with what that workflow's schema refuses."""
         unknown = [w for w in brand.workflows if w not in self.names]
         if unknown:
             raise RegistryError(
                 f"brand {brand.brand_id!r} enables {unknown}, which no workflow is named "
                 f"(known: {', '.join(self.names)})"
             )
+        for name in brand.workflows:
+            if brand.workflow_section(name) is not None:
+                self._check_section(brand, self[name])
+
+    @staticmethod
+    def _check_section(brand: BrandConfig, workflow: Workflow) -> None:
+        where = f"brand {brand.brand_id!r}: workflows.{workflow.name}"
+        params = workflow.params
+        if params is None or params.section != f"workflows.{workflow.name}":
+            elsewhere = f" (its parameters are under `{params.section}`)" if params else ""
+            raise RegistryError(f"{where}: this workflow takes no configuration here{elsewhere}")
+        try:
+            workflow.params_for(brand)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise RegistryError(f"{where}{'.' if field else ''}{field}: {first['msg']}") from None
 
     # -- the main graph
     def graphs(self) -> Mapping[str, CompiledStateGraph]:

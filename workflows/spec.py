@@ -15,6 +15,7 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 from pydantic import BaseModel
 
+from brands import BrandConfig
 from tools.spec import ToolSpec
 from workflows.kit.policy import Decide, Policy
 from workflows.kit.subgraph import build_subgraph
@@ -39,7 +40,9 @@ class Params:
     """The workflow's per-brand parameters: a section of the brand file and its model."""
 
     section: str
-    """The brand-file key (`returns`, `subscriptions`)."""
+    """The brand-file key (`returns`, `subscriptions`), or `workflows.<name>`: the workflow's own
+    section of the brand's `workflows` mapping, validated by `model` when the service starts
+    (`Registry.check_brand`)."""
     model: type[BaseModel]
 
     def json_schema(self) -> dict[str, Any]:
@@ -67,6 +70,14 @@ class Workflow:
             raise ValueError(f"workflow {self.name!r} needs exactly one of `decide` and `policy`")
         graph = self.build(self) if self.build is not None else build_subgraph(self)
         object.__setattr__(self, "graph", graph)
+
+    def params_for(self, brand: BrandConfig) -> BaseModel | None:
+        """This workflow's parameters for `brand` from `workflows.<name>`, validated by its schema;
+        None when the workflow keeps none there. Raises `pydantic.ValidationError` on a bad section
+        (which `Registry.check_brand` refuses at start)."""
+        if self.params is None or self.params.section != f"workflows.{self.name}":
+            return None
+        return self.params.model.model_validate(brand.workflow_section(self.name) or {})
 
     @property
     def writes(self) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
+from api.admission import Admitted
 from api.deps import Brand, ConversationId, Svc
 from api.schemas import Cursor, InboundMessage, Limit, problems
 from service.conversations import read_conversation
@@ -21,10 +22,10 @@ router = APIRouter()
 @router.post(
     "/v1/conversations/{conversation_id}/messages",
     response_model=TurnResponse,
-    responses=problems(401, 409, 413),
+    responses=problems(401, 409, 413, 429),
 )
 async def post_message(
-    conversation_id: ConversationId, body: InboundMessage, brand: Brand, svc: Svc
+    conversation_id: ConversationId, body: InboundMessage, brand: Brand, svc: Svc, _slot: Admitted
 ) -> TurnResponse:
     customer = body.customer
     message = Inbound(body.message_id, body.text, customer.id, customer.email, customer.verified)

@@ -48,7 +48,7 @@ async def get_automation_report(
     problem = range_problem(start, end)
     if problem:
         raise HTTPException(422, problem)
-    report = await automation_report(svc.ledger, brand, start, end, now)
+    report = await automation_report(svc.ledger, brand, start, end, now, svc.costs)
     if accept and "text/csv" in accept:
         filename = f"automation-{brand.brand_id}-{start}-{end}.csv"
         return Response(

@@ -35,7 +35,7 @@ from routing.reading import Intent
 from state.handoffs import why
 from state.schema import MAX_TRANSCRIPT, WorkflowRun
 from state.tool_calls import trim_keeping_pairs
-from tools import deadline, metrics
+from tools import deadline, metrics, model_costs
 from tools.envelope import DATA_RULE
 from tools.errors import error_code, error_message
 from tools.executor import execute
@@ -215,7 +215,10 @@ def build_subgraph(spec: Workflow) -> CompiledStateGraph:
         history = trim_keeping_pairs(state["transcript"], MAX_TRANSCRIPT)
         try:
             async with asyncio.timeout(deadline.remaining()):  # across the client's own retries
-                ai = await model.ainvoke([system_prompt(spec, runtime.context), *history])
+                ai = await model.ainvoke(
+                    [system_prompt(spec, runtime.context), *history],
+                    config=model_costs.costed(spec.name, runtime.context),
+                )
         except TimeoutError:
             log.warning("turn deadline reached in a model call of workflow %s", spec.name)
             return {"out_of_time": True, "model_calls": calls + 1}
