@@ -17,10 +17,10 @@ STUDIO_PORT ?= 8123
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PACKAGES := $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /__init__.py,launch api service graph nodes workflows routing accounting state tools checkpoint config brands sandbox bench)))
 
-.PHONY: help install run test lint format studio sandbox bench bench-brands demo demo-owner demo-writes key retention clean python-check
+.PHONY: help install run test lint format studio sandbox bench bench-brands routing-eval bench-load docs-check demo demo-owner demo-writes key retention clean python-check injection-eval train-detector suite-planted
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 python-check:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -46,7 +46,7 @@ $(ST_STAMP): tests/schemathesis/requirements.txt
 
 install: $(STAMP) $(ST_STAMP) ## Create .venv (and .venv-schemathesis) and install the pinned dependencies
 
-run: $(STAMP) ## Start the sandbox servers and the API on 127.0.0.1:8000 or PORT (SQLite under var/ or DATA_DIR)
+run: $(STAMP) ## Start the sandbox servers and the API on 127.0.0.1:8000 or PORT (SQLite under var/ or DATA_DIR; WORKERS=N on DATABASE_URL)
 	SUPPORT_ENV=dev DATA_DIR=$(DATA_DIR) PORT=$(PORT) $(BIN)/python -m launch.serve
 
 lint: $(STAMP) ## ruff (check + format) and the dataflow gate (pylint: used-before-assignment)
@@ -72,6 +72,27 @@ bench: $(STAMP) ## Benchmarks that print figures (turn overhead on SQLite and Po
 
 bench-brands: $(STAMP) ## One deployment, 1,000 brands x 30 workflows: start, RSS, turn time against 2 brands
 	$(BIN)/python -m bench.brand_scale
+
+bench-load: $(STAMP) ## Open-loop load on the served API (SQLite 1, PostgreSQL 1 and 2 workers; 300 ms and 3 s models): a soak, minutes
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python -m bench.load --table --search
+
+docs-check: $(STAMP) ## /docs rendered offline by headless Chromium (installs Debian's chromium when missing)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	$(BIN)/python scripts/docs_check.py
+
+injection-eval: $(STAMP) ## The injection meter per source, tune and report splits (reads ../shared/data)
+	$(BIN)/python -m bench.injection_eval
+
+train-detector: $(STAMP) ## Retrain the injection meter's model offline (installs the `train` extra: scikit-learn)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,train]'
+	$(BIN)/python -m bench.injection_train
+	$(BIN)/python -m bench.injection_eval
+
+suite-planted: $(STAMP) ## Instructions planted in every third-party field, real turns; exits 1 unless all 0 (QUICK=1: 10 texts)
+	$(BIN)/python -m bench.planted_suite $(if $(QUICK),--quick)
+
+routing-eval: $(STAMP) ## The router on Bitext and natural dev, the model down and the stand-in fallback (ARGS=--eval adds the held-out eval: log the run)
+	$(BIN)/python -m bench.routing_eval $(ARGS)
 
 demo: $(STAMP) ## The closing-note demo: curls through every policy workflow on a fresh SQLite service
 	bash scripts/demo.sh

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
 from api.auth import KeyRing
+from api.docs import serve_docs
 from api.errors import drop_echo_from_openapi, id_reused, invalid_request
 from api.limits import BodyCap, HeaderCap
 from api.routes import customers, events, handoffs, messages, ops, reports
@@ -40,7 +41,8 @@ def create_app(settings: Settings | None = None, registry: Registry = REGISTRY) 
             app.state.service = service
             yield
 
-    app = FastAPI(title="Support graph", version="1", lifespan=lifespan)
+    app = FastAPI(title="Support graph", version="1", lifespan=lifespan, docs_url=None, redoc_url=None)
+    serve_docs(app)  # /docs with Swagger UI served from a kept package: works offline
     app.state.keys = KeyRing(brands, dev=settings.is_dev)
     token = settings.metrics_token
     app.state.metrics_token = token.get_secret_value() if token else None

@@ -48,7 +48,6 @@ import httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_WORKFLOWS = ("order_status", "cancel_subscription", "returns_refunds", "address_change", "handoff")
 TONES = ("warm and concise", "formal", "playful", "plain and direct", "calm and reassuring")
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 TARGETS = {"start_s": 5.0, "rss_mb": 500.0, "turn_ratio": 1.1}
@@ -60,10 +59,13 @@ def brand_file(n: int, workflows: int, rng: random.Random) -> dict[str, Any]:
     from bench.synthetic_workflows import synthetic_names
 
     brand_id = f"brand{n:04d}"
-    synthetic = synthetic_names(workflows - len(REAL_WORKFLOWS))
-    enabled = workflows if n == 1 else rng.randint(max(len(REAL_WORKFLOWS), workflows // 2), workflows)
-    chosen = [*REAL_WORKFLOWS, *synthetic][:enabled]
-    sections: dict[str, Any] = {name: None for name in chosen if name in REAL_WORKFLOWS}
+    from workflows.registry import REGISTRY
+
+    real = tuple(REGISTRY.names)
+    synthetic = synthetic_names(workflows - len(real))  # as `scaled_registry` adds them
+    enabled = workflows if n == 1 else rng.randint(max(len(real), workflows // 2), workflows)
+    chosen = [*real, *synthetic][:enabled]
+    sections: dict[str, Any] = {name: None for name in chosen if name in real}
     for name in chosen[len(sections) :]:
         sections[name] = {
             "instructions": f"For {brand_id}: {name.replace('_', ' ')} by the book, cite the policy once.",

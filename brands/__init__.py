@@ -210,6 +210,10 @@ class BrandConfig(_Strict):
     workflows: tuple[WorkflowName, ...] | dict[WorkflowName, WorkflowSection]
     """The enabled workflows: a list of names, or a mapping of name to that workflow's configuration
     (`workflows.<name>`); either way, iterating gives the names."""
+    languages: tuple[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ...] = Field(default=("en",), min_length=1)
+    """The languages (ISO 639-1) the brand answers in; a message surely in another is handed to a
+    person with reason `language` (routing/language.py). Another entry changes routing only: the
+    replies stay the brand's usual ones."""
     commerce: CommerceConfig
     carriers: CarriersConfig = CarriersConfig()
     subscriptions: SubscriptionPolicy = SubscriptionPolicy()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,10 +23,16 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from checkpoint.db import Database, PostgresDatabase, SchemaStep, SqliteDatabase, set_up
+from checkpoint.leases import SCHEMA as LEASES_SCHEMA
+from checkpoint.leases import ThreadLeases
 from checkpoint.store import ConversationStore
 
 PRUNE_ABOVE = 8
 """Checkpoints a Postgres thread may hold before it is pruned to its latest."""
+
+DEFAULT_LEASE_TTL_S = 130.0
+"""A thread lease's time to live when the caller names none: the largest brand turn deadline (120 s)
+plus 10 s to write the answer back."""
 
 SCHEMA_LOCK = 0x5_0AA7_5E7
 """Advisory-lock key held while a process sets up the schema."""
@@ -45,28 +51,21 @@ class Persistence:
     db: Database
     pool: AsyncConnectionPool | None = None
 
-    lock_slots: asyncio.Semaphore = field(init=False)
-    """Turns that may hold a lock connection at once: half the pool, so the turns' own queries always
-    find a connection (a lock per connection for every pooled connection deadlocked at 10 turns)."""
-
-    def __post_init__(self) -> None:
-        self.lock_slots = asyncio.Semaphore(max(1, (self.pool.max_size if self.pool else 2) // 2))
+    leases: ThreadLeases | None = None
+    """PostgreSQL: the lease rows that hold a thread across processes (`checkpoint.leases`)."""
 
     @asynccontextmanager
     async def thread_lock(self, thread_id: str) -> AsyncIterator[None]:
-        """One turn at a time per thread across processes: a PostgreSQL advisory lock.
+        """One turn at a time per thread across processes: a lease row (`checkpoint.leases`), which
+        holds no connection while the turn runs.
 
         SQLite mode is single-process by design; the in-process lock in `service.locks` is enough there.
         """
-        if self.pool is None:
+        if self.leases is None:
             yield
             return
-        async with self.lock_slots, self.pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (thread_id,))
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (thread_id,))
+        async with self.leases.hold(thread_id):
+            yield
 
     async def prune(self, thread_id: str, keep_at_most: int = PRUNE_ABOVE) -> None:
         """Drop every checkpoint of the thread but the latest once it holds more than `keep_at_most`.
@@ -97,7 +96,10 @@ def _where(url: str) -> str:
 
 @asynccontextmanager
 async def open_postgres(
-    url: str, schema: Sequence[SchemaStep] = (), max_size: int = 10
+    url: str,
+    schema: Sequence[SchemaStep] = (),
+    max_size: int = 10,
+    lease_ttl_s: float = DEFAULT_LEASE_TTL_S,
 ) -> AsyncIterator[Persistence]:
     pool = AsyncConnectionPool(
         url, open=False, min_size=1, max_size=max_size,
@@ -123,10 +125,15 @@ async def open_postgres(
             try:
                 await saver.setup()
                 await store.setup()
-                await set_up(db, schema)
+                await set_up(db, (*LEASES_SCHEMA, *schema))
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
-        yield Persistence(saver, store, db, pool)
+        leases = ThreadLeases(pool, lease_ttl_s)
+        await leases.start()
+        try:
+            yield Persistence(saver, store, db, pool, leases)
+        finally:
+            await leases.stop()
     finally:
         await pool.close()
 
@@ -146,12 +153,16 @@ async def open_sqlite(path: Path, schema: Sequence[SchemaStep] = ()) -> AsyncIte
 
 
 def open_persistence(
-    database_url: str | None, data_dir: Path, schema: Sequence[SchemaStep] = ()
+    database_url: str | None,
+    data_dir: Path,
+    schema: Sequence[SchemaStep] = (),
+    lease_ttl_s: float = DEFAULT_LEASE_TTL_S,
 ) -> AbstractAsyncContextManager[Persistence]:
     """Postgres when `database_url` is set, else SQLite at `$DATA_DIR/support.sqlite`.
 
     `schema`: further steps to run at start, in order: `CREATE ... IF NOT EXISTS` statements or
-    upgrades (`checkpoint.db.SchemaStep`)."""
+    upgrades (`checkpoint.db.SchemaStep`). `lease_ttl_s`: how long a PostgreSQL thread lease lives
+    unrenewed (`checkpoint.leases`)."""
     if database_url:
-        return open_postgres(database_url, schema)
+        return open_postgres(database_url, schema, lease_ttl_s=lease_ttl_s)
     return open_sqlite(data_dir / "support.sqlite", schema)

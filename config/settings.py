@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     """Where `make run` (`launch.serve`) listens: `HOST` and `PORT` only, never `SUPPORT_PORT`, which
     Kubernetes sets to `tcp://...` for a Service named `support`."""
     port: int = Field(default=8000, validation_alias="PORT")
+    workers: int = Field(default=1, ge=1, le=64, validation_alias="WORKERS")
+    """`WORKERS`: how many processes `make run` serves the port with; above 1 only on PostgreSQL."""
 
     model_base_url: str | None = None
     """Any OpenAI-compatible endpoint; unset means the sandbox stand-in model (offline)."""
@@ -84,6 +86,9 @@ class Settings(BaseSettings):
     model_name: str = "sandbox"
     model_timeout_s: float = 30.0
     model_max_retries: int = 2
+    router_model_timeout_s: float = Field(default=4.0, gt=0, le=60)
+    """How long routing waits for the model's reading of a doubtful message (retries included);
+    past it the classifier's reading stands (nodes/route.py)."""
     commerce_url: str | None = None
     carrier_ups_url: str | None = None
     carrier_fedex_url: str | None = None
@@ -101,6 +106,14 @@ class Settings(BaseSettings):
     webhook_drain_s: float = Field(default=5.0, ge=0, le=300)
     """How long closing the service waits for webhook events still in flight; the rest are dropped
     (logged and counted)."""
+
+    lease_write_back_s: float = Field(default=10.0, gt=0, le=300)
+    """On PostgreSQL, the time a turn's answer may take to be written back after its deadline: a thread
+    lease lives the largest brand `turn_deadline_s` plus this (`lease_ttl_s`), renewed while it runs."""
+
+    def lease_ttl_s(self) -> float:
+        """How long a thread lease lives unrenewed: a dead worker's turn waits this long for a retry."""
+        return max(b.turn_deadline_s for b in self.brands().values()) + self.lease_write_back_s
 
     @property
     def is_dev(self) -> bool:

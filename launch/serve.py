@@ -1,4 +1,11 @@
-"""`make run`: start the sandbox (when no model endpoint is configured) and serve the API.
+"""`make run`: start the sandbox for whatever endpoint is not configured, and serve the API.
+
+Prints which endpoints are real (configured) and which the sandbox stands in for, and names a
+configured endpoint that accepts no connection; with `SUPPORT_ENV=prod` an endpoint a brand uses that
+is not configured stops the start (`config.endpoints`).
+
+`WORKERS=N` serves the port with N processes, on PostgreSQL only (SQLite is refused with the reason);
+their `/metrics` are added up (`tools.metrics`, prometheus_client's multiprocess mode).
 
 Serves the brands of `Settings.brands()` (`SUPPORT_BRANDS_DIR`, else `brands/`) and prints their dev
 keys, and a curl example when acme is among them. The sandbox runs as a child process for the same
@@ -11,6 +18,7 @@ then the sandbox is stopped and waited for, whenever the signal comes (during st
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -21,14 +29,17 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from brands import BRANDS_DIR, BrandConfig, BrandConfigError
+from config.endpoints import describe, unreachable, used_endpoints
 from config.settings import Settings, get_settings
 from launch.http import HeaderCappedH11
 
 BANNER = """
-Support graph on http://{host}:{port}  (env={env}, store={store})
-Model: {model}
+Support graph on http://{host}:{port}  (env={env}, store={store}, workers={workers})
+Endpoints (real: configured; sandbox: started by make run for what is not):
+{endpoints}
 Brands from {folder} (dev keys, accepted only with SUPPORT_ENV=dev): {keys}
 Metrics: {metrics}
 """
@@ -95,8 +106,9 @@ def served_brands(settings: Settings) -> Mapping[str, BrandConfig]:
         raise SystemExit(f"brand files: {exc}") from None
 
 
-def banner(settings: Settings, brands: Mapping[str, BrandConfig], model: str) -> str:
-    """What `make run` prints first: where it listens, the model, each brand's dev keys, an example."""
+def banner(settings: Settings, brands: Mapping[str, BrandConfig], endpoints: str) -> str:
+    """What `make run` prints first: where it listens, the endpoints (`config.endpoints.describe`),
+    each brand's dev keys, an example."""
     keys = ", ".join(f"{b.brand_id} -> {' '.join(b.dev_api_keys) or '(none)'}" for b in brands.values())
     store = "postgres" if settings.database_url else f"sqlite at {settings.data_dir / 'support.sqlite'}"
     folder = settings.brands_dir or BRANDS_DIR
@@ -110,12 +122,35 @@ def banner(settings: Settings, brands: Mapping[str, BrandConfig], model: str) ->
         port=settings.port,
         env=settings.env,
         store=store,
-        model=model,
+        workers=settings.workers,
+        endpoints=endpoints,
         folder=folder,
         keys=keys,
         metrics=metrics,
     )
     return text + (EXAMPLE.format(host=settings.host, port=settings.port) if "acme" in brands else "")
+
+
+def check_workers(settings: Settings) -> None:
+    """Several workers share the conversations' locks through PostgreSQL only: refuse them on SQLite."""
+    if settings.workers > 1 and not settings.database_url:
+        raise SystemExit(
+            f"WORKERS={settings.workers} needs PostgreSQL: the SQLite store serves one process. "
+            "Set DATABASE_URL=postgresql://... (docs/serving.md), or run with WORKERS=1."
+        )
+
+
+def metrics_dir(settings: Settings) -> Path | None:
+    """With several workers, a fresh folder for their metrics files (`PROMETHEUS_MULTIPROC_DIR`,
+    inherited by the workers: `tools.metrics` adds them up); None with one worker."""
+    if settings.workers == 1:
+        return None
+    folder = settings.data_dir / f"metrics-{settings.port}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):  # a previous run's counts are not this run's
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return folder
 
 
 def server(settings: Settings) -> uvicorn.Server:
@@ -128,6 +163,7 @@ def server(settings: Settings) -> uvicorn.Server:
         http=HeaderCappedH11,
         h11_max_incomplete_event_size=settings.max_header_bytes,
         timeout_graceful_shutdown=GRACE_S,
+        workers=settings.workers,
     )
     return uvicorn.Server(config)
 
@@ -139,6 +175,12 @@ def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
 def main() -> None:
     settings = get_settings()
     brands = served_brands(settings)
+    check_workers(settings)
+    endpoints = used_endpoints(settings, brands)
+    missing = [e for e in endpoints if e.url is None]
+    if missing and settings.env == "prod":
+        names = ", ".join(f"{e.name} ({e.variable})" for e in missing)
+        raise SystemExit(f"SUPPORT_ENV=prod and not configured: {names}; the sandbox stands in only in dev")
     sock = listen_on(settings.host, settings.port)
     # SIGTERM ends the process through `finally` (SIGINT does already, as KeyboardInterrupt): from
     # here on, whenever it comes. uvicorn restores this handler and re-raises the stop signal once it
@@ -147,10 +189,20 @@ def main() -> None:
     sandbox = None
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        sandbox = start_sandbox(settings.data_dir, settings.brands_dir) if settings.is_sandbox else None
-        model = settings.model_url() + (" (the sandbox stand-in model)" if sandbox else "")
-        print(banner(settings, brands, model), flush=True)
-        server(settings).run(sockets=[sock])
+        metrics_dir(settings)
+        sandbox = start_sandbox(settings.data_dir, settings.brands_dir) if missing else None
+        urls = settings.sandbox_file() if sandbox else None
+        print(banner(settings, brands, describe(endpoints, urls)), flush=True)
+        for endpoint, why in unreachable(endpoints):
+            print(
+                f"WARNING: {endpoint.name} at {endpoint.url} ({endpoint.variable}) is unreachable: {why}",
+                flush=True,
+            )
+        api = server(settings)
+        if settings.workers > 1:  # as `uvicorn.run` does, on the socket bound first
+            Multiprocess(api.config, sockets=[sock]).run()
+        else:
+            api.run(sockets=[sock])
     except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down; no traceback, the shell's status
         raise SystemExit(128 + signal.SIGINT) from None
     finally:

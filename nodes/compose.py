@@ -15,6 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
+from routing.ids import named_subscriptions
 from routing.reading import Intent
 from routing.silence import nothing_to_answer
 from state.handoffs import reply_with_closing
@@ -23,6 +24,10 @@ from state.schema import Handoff, HandoffReason, TurnState, WorkflowRun
 CLARIFY = (
     "Thanks for your message. Could you tell me what you need help with: an order, a subscription, a return?"
 )
+CLARIFY_SUBSCRIPTION = (
+    "Thanks for your message. You mentioned subscription {sub}: what would you like to do with it?"
+)
+"""The clarifying question when the message names a subscription but asks nothing clear."""
 ACKNOWLEDGE = "Thanks for your message. A colleague has your conversation and will reply here."
 """What a customer waiting for a person hears (once after the handoff, then at most once an hour)."""
 
@@ -37,7 +42,15 @@ def _run_for(intent: Intent, runs: dict[str, WorkflowRun], turn: int) -> Workflo
     return None
 
 
-def plan_reply(intents: list[Intent], runs: dict[str, WorkflowRun], turn: int) -> tuple[str, Handoff | None]:
+def clarifying_question(text: str) -> str:
+    """What we ask when nothing in the message is a clear ask: about the subscription it names, if any."""
+    subs = named_subscriptions(text)
+    return CLARIFY_SUBSCRIPTION.format(sub=subs[0]) if subs else CLARIFY
+
+
+def plan_reply(
+    intents: list[Intent], runs: dict[str, WorkflowRun], turn: int, text: str = ""
+) -> tuple[str, Handoff | None]:
     """The reply text and the handoff (unsolved intents only) for this turn."""
     parts: list[str] = []
     unresolved: list[str] = []
@@ -50,7 +63,7 @@ def plan_reply(intents: list[Intent], runs: dict[str, WorkflowRun], turn: int) -
         if run and run["reply"] and run["reply"] not in parts:
             parts.append(run["reply"])
     if not intents:
-        parts.append(CLARIFY)
+        parts.append(clarifying_question(text))
     said = "\n\n".join(parts)
     if not unresolved:
         return said, None
@@ -67,7 +80,7 @@ async def compose(state: TurnState) -> dict[str, Any]:
         return _said(state, ACKNOWLEDGE if state.get("acknowledge") else None, None)
     if not state.get("intents") and nothing_to_answer(state["clean_text"], list(runs.values())):
         return {"reply": None, "handoff": None}  # the AI closes without a reply (`billing` records it)
-    reply, handoff = plan_reply(state.get("intents", []), runs, state["turn"])
+    reply, handoff = plan_reply(state.get("intents", []), runs, state["turn"], state["clean_text"])
     return _said(state, reply, handoff)
 
 

@@ -1,8 +1,15 @@
 """`route`: find every ask in the turn, then `dispatch` one `Send` per ask to its workflow, side by side.
 
 Routing (see docs/routing.md):
-- the trained classifier (`routing.reading`) reads the message first; the model is asked, with a
-  structured output, only about a message with a segment the classifier is not confident about;
+- a message surely in a language the brand does not serve (`routing.language`) is handed to a
+  person with reason `language`;
+- the trained classifier (`routing.reading`) reads the message; the model is asked, with a
+  structured output, only about a message with a segment the classifier is not confident about.
+  The model adds or confirms, never removes: it may drop a classifier ask only below
+  `REMOVE_BELOW`, and an ask it adds runs only at `ADD_FLOOR` or above; down, slow or silent, the
+  classifier's reading stands;
+- a request for a person (`routing.person`) is always handed off; an order number with no clear
+  ask is an order-status ask;
 - continuity: a workflow waiting for the customer receives the turn's answer (a part that asks
   nothing, or the whole message when it holds no new ask); a new ask in the same turn starts its
   own workflow beside it. The waiting workflows are the runs whose status is `waiting`, most
@@ -26,7 +33,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any, Literal
 
@@ -38,8 +47,12 @@ from openai import APIError
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from brands.context import BrandContext
-from config.settings import EndpointsError
-from routing.classifier import NONE
+from config.settings import EndpointsError, get_settings
+from routing.classifier import NONE, OTHER
+from routing.features import tokenize
+from routing.ids import ORDER_DIGITS, named_orders, named_subscriptions
+from routing.language import foreign_language
+from routing.person import person_request
 from routing.reading import Intent, Reading, entities_in, probability_of, read_message
 from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
@@ -50,11 +63,22 @@ from workflows.registry import REGISTRY, Registry
 log = logging.getLogger(__name__)
 
 ROUTE_SHARE = 1 / 3
-"""Of what is left of the turn's deadline, what the routing fallback may wait for the model; when it
-times out the classifier's reading stands."""
+"""Of what is left of the turn's deadline, what the routing fallback may wait for the model (and never
+more than `router_model_timeout_s`); when it times out the classifier's reading stands."""
 
-RoutingReason = Literal["customer_asked", "not_enabled", "not_automated", "unverified"]
+RoutingReason = Literal["customer_asked", "not_enabled", "not_automated", "unverified", "language"]
 """The router's own reasons (a subset of `state.schema.HandoffReason`)."""
+
+REMOVE_BELOW = 0.5
+"""The model may remove a classifier ask only when the classifier gave it less than this."""
+ADD_FLOOR = 0.5
+"""An ask the model adds runs only when the classifier gives it at least this probability on a
+doubtful part of the message (or on the whole message): no workflow runs for what nobody asked."""
+CLEAR_ASK = 0.5
+"""An ask the classifier gives less than this is no clear ask: with an order number named, the
+message is an order-status ask (docs/routing.md)."""
+_SHORT_ORDER = re.compile(rf"^\W*(?:\w+\W+){{0,5}}?#?({ORDER_DIGITS})\W*(?:\w+\W*){{0,3}}$")
+"""A short message built around a number ("any update on 1001", "did 1002 ship yet", "1001??")."""
 
 
 @cache
@@ -75,7 +99,7 @@ async def route(
     while a person is awaited, only the asks that do not wait for that person (`while_awaiting`)."""
     if nothing_to_answer(state["clean_text"], list(state.get("runs", {}).values())):
         return {"intents": []}  # `compose` closes without a reply; waiting workflows stay waiting
-    intents = await _asks(state, registry)
+    intents = await _asks(state, registry, ctx)
     if state.get("owner") == "awaiting_human":
         intents = while_awaiting(intents, state.get("awaiting", []), ctx, registry)
     return {"intents": intents}
@@ -98,15 +122,87 @@ def while_awaiting(
     ]
 
 
-async def _asks(state: TurnState, registry: Registry) -> list[Intent]:
-    reading = read_message(state["clean_text"], registry.router)
+async def _asks(state: TurnState, registry: Registry, ctx: BrandContext | None = None) -> list[Intent]:
+    text = state["clean_text"]
+    served = ctx.brand.languages if ctx is not None else ("en",)
+    lang = foreign_language(text, served)
+    if lang is not None:
+        return [language_handoff(registry)]
     waiting = waiting_workflows(state.get("runs", {}), registry)
+    reading = answering_waiting(read_message(text, registry.router), waiting)
     intents = reading.intents
-    if needs_model(reading, waiting):
-        labels = await ask_model(reading.text, registry)
+    if needs_model(reading, waiting, registry):
+        labels = await ask_model(text, registry)
         if labels is not None:
             intents = with_model_labels(reading, labels, registry)
+    intents = with_person_request(text, intents, registry)
+    if not waiting:
+        intents = with_named_order(text, intents, registry)
+        intents = without_unclear_asks_about_a_subscription(text, intents)
+    elif reading.intents:
+        # an unclear ask beside the answer to a waiting workflow: "no, just tell me about order 1002"
+        intents = with_named_order(text, intents or reading.intents, registry)
     return continue_waiting(reading, intents, waiting)
+
+
+def answering_waiting(reading: Reading, waiting: Collection[str]) -> Reading:
+    """While a workflow waits, a doubtful ask that names nothing of its own ("yes, cancel it",
+    "ok go ahead and cancel") is the answer to the waiting workflow, not a new ask: its words are the
+    waiting workflow's, and "it" is what that workflow asked about. A doubtful ask naming an order,
+    a subscription, an email or a tracking number, or any confident ask, still runs beside it."""
+    if not waiting:
+        return reading
+    doubtful = {s.start for s in reading.uncertain if s.label != NONE}
+    echoes = [
+        i
+        for i in reading.intents
+        if i["name"] not in waiting and i["position"] in doubtful and not i["entities"]
+    ]
+    if not echoes:
+        return reading
+    kept = [i for i in reading.intents if i not in echoes]
+    gone = {i["position"] for i in echoes}
+    uncertain = [s for s in reading.uncertain if s.start not in gone]
+    answer = reading.answer or Intent(
+        name=NONE, confidence=1.0, entities=entities_in(reading.text), position=echoes[0]["position"]
+    )
+    return replace(reading, intents=kept, uncertain=uncertain, answer=answer)
+
+
+def without_unclear_asks_about_a_subscription(text: str, intents: list[Intent]) -> list[Intent]:
+    """A message naming a subscription with no clear ask ("sub_501?") gets the question about that
+    subscription (`nodes.compose.clarifying_question`), not a workflow run on a guess."""
+    if not named_subscriptions(text) or any(i["confidence"] >= CLEAR_ASK for i in intents):
+        return intents
+    return []
+
+
+def language_handoff(registry: Registry = REGISTRY) -> Intent:
+    """The one ask of a message in a language the brand does not serve: a person, reason `language`."""
+    return Intent(name=registry.handoff, confidence=1.0, entities={}, position=0, handoff_reason="language")
+
+
+def with_person_request(text: str, intents: list[Intent], registry: Registry = REGISTRY) -> list[Intent]:
+    """The asks, with a request for a person always among them (`routing.person`)."""
+    start = person_request(text)
+    if start is None or any(i["name"] == registry.handoff for i in intents):
+        return intents
+    ask = Intent(name=registry.handoff, confidence=1.0, entities=entities_in(text[start:]), position=start)
+    return sorted([*intents, ask], key=lambda i: i["position"])
+
+
+def with_named_order(text: str, intents: list[Intent], registry: Registry = REGISTRY) -> list[Intent]:
+    """A message naming an order with no clear ask ("any update on 1001") asks for its status."""
+    if any(i["confidence"] >= CLEAR_ASK for i in intents) or "order_status" not in registry.names:
+        return intents
+    orders = named_orders(text)
+    short = _SHORT_ORDER.match(text)
+    number = orders[0] if orders else short.group(1) if short else None
+    if number is None:
+        return intents
+    start = min((i["position"] for i in intents), default=0)
+    ask = Intent(name="order_status", confidence=1.0, entities={"order_number": number}, position=start)
+    return [ask]
 
 
 def waiting_workflows(runs: Mapping[str, WorkflowRun], registry: Registry = REGISTRY) -> list[str]:
@@ -115,25 +211,51 @@ def waiting_workflows(runs: Mapping[str, WorkflowRun], registry: Registry = REGI
     return [r["name"] for r in sorted(waiting, key=lambda r: (-r["turn"], r["name"]))]
 
 
-def needs_model(reading: Reading, waiting: Collection[str]) -> bool:
-    """Ask the model only when a doubtful segment could change what runs.
+def needs_model(reading: Reading, waiting: Collection[str], registry: Registry = REGISTRY) -> bool:
+    """Ask the model only when its answer could change what runs.
 
     A doubtful no-ask part, or a doubtful ask a waiting workflow already covers, goes to the
-    waiting workflow as its answer: nothing to ask then.
+    waiting workflow as its answer: nothing to ask then. Otherwise the model is asked only when
+    the fallback policy would let its answer count (`model_could_change`).
     """
     if not waiting:
-        return bool(reading.uncertain)
-    return any(s.label != NONE and s.label not in waiting for s in reading.uncertain)
+        return bool(reading.uncertain) and model_could_change(reading, registry)
+    doubtful = [s for s in reading.uncertain if s.label != NONE and s.label not in waiting]
+    return bool(doubtful) and model_could_change(reading, registry)
+
+
+def model_could_change(reading: Reading, registry: Registry = REGISTRY) -> bool:
+    """Whether any answer of the model would change the reading under the fallback policy: a
+    doubtful ask below `REMOVE_BELOW` it could remove, or an ask not found that the classifier
+    gives at least `ADD_FLOOR` on a doubtful part or the whole message, which it could add."""
+    doubtful = {s.start for s in reading.uncertain}
+    if any(i["position"] in doubtful and i["confidence"] < REMOVE_BELOW for i in reading.intents):
+        return True
+    found = {i["name"] for i in reading.intents}
+    return any(
+        label not in found and label != NONE and prob >= ADD_FLOOR
+        for _, part in _doubtful_parts(reading)
+        for label, prob in registry.router.probabilities([t.norm for t in tokenize(part)]).items()
+    )
+
+
+def _doubtful_parts(reading: Reading) -> list[tuple[int, str]]:
+    """The doubtful segments (start, text), then the whole message (at the first doubtful part)."""
+    parts = [(s.start, reading.text[s.start : s.end]) for s in reading.uncertain]
+    parts.append((reading.uncertain[0].start if reading.uncertain else 0, reading.text))
+    return parts
 
 
 async def ask_model(text: str, registry: Registry = REGISTRY) -> list[str] | None:
-    """The router labels the model reads in `text`; None when the model cannot be used."""
+    """The router labels the model reads in `text`; None when the model cannot be used (down,
+    slower than `router_model_timeout_s`, or answering something unreadable)."""
     routed = routed_asks_model(registry)
     left = deadline.remaining()
     try:
         model = get_chat_model().with_structured_output(routed, method="json_schema")
-        # the fallback may use a third of what is left of the turn: the workflows need the rest
-        async with asyncio.timeout(None if left is None else max(left, 0.0) * ROUTE_SHARE):
+        # the fallback may use a third of what is left of the turn (the workflows need the rest)
+        limit = get_settings().router_model_timeout_s
+        async with asyncio.timeout(limit if left is None else min(limit, max(left, 0.0) * ROUTE_SHARE)):
             out = await model.ainvoke(
                 [
                     SystemMessage(content=registry.router_prompt()),
@@ -149,26 +271,35 @@ async def ask_model(text: str, registry: Registry = REGISTRY) -> list[str] | Non
 
 
 def with_model_labels(reading: Reading, labels: Sequence[str], registry: Registry = REGISTRY) -> list[Intent]:
-    """The confident asks, plus the model's labels for the doubtful parts.
+    """The classifier's asks, confirmed or added to by the model; never fewer.
 
-    A doubtful ask stays only if the model names it too; a label the model adds is placed at the
-    first doubtful part, with the classifier's probability for it there (how sure we were).
+    A classifier ask stays unless it is doubtful, below `REMOVE_BELOW`, and the model does not
+    name it. A label the model adds is placed at the doubtful part where the classifier gives it
+    the highest probability, with that probability as its confidence, and runs only at
+    `ADD_FLOOR` or above (the whole message counts as a part too).
     """
     doubtful = {s.start for s in reading.uncertain}
-    kept = [i for i in reading.intents if i["position"] not in doubtful or i["name"] in labels]
-    have = {i["name"] for i in kept}
-    first = reading.uncertain[0]
-    span = reading.text[first.start : first.end]
-    added = [
-        Intent(
-            name=label,
-            confidence=round(probability_of(span, label, registry.router), 2),
-            entities=entities_in(reading.text[first.start :]),
-            position=first.start,
-        )
-        for label in labels
-        if label not in have
+    kept = [
+        i
+        for i in reading.intents
+        if i["name"] in labels or i["position"] not in doubtful or i["confidence"] >= REMOVE_BELOW
     ]
+    have = {i["name"] for i in kept}
+    parts = _doubtful_parts(reading)
+    added: list[Intent] = []
+    for label in labels:
+        if label in have:
+            continue
+        prob, start = max((probability_of(part, label, registry.router), start) for start, part in parts)
+        if prob >= ADD_FLOOR:
+            added.append(
+                Intent(
+                    name=label,
+                    confidence=round(prob, 2),
+                    entities=entities_in(reading.text[start:]),
+                    position=start,
+                )
+            )
     return sorted([*kept, *added], key=lambda i: i["position"])
 
 
@@ -177,10 +308,13 @@ def continue_waiting(reading: Reading, intents: list[Intent], waiting: Sequence[
 
     A waiting workflow takes the turn when the message asks nothing new, when it asks that same
     workflow's thing again, or when part of it asks nothing (the answer, e.g. "yes, and ...").
-    Otherwise it keeps waiting, untouched, while the new asks run.
+    Otherwise it keeps waiting, untouched, while the new asks run. While a workflow waits, a part
+    read as an ask no workflow takes (`other`: "yes, cancel it", "I don't want the offer") is read
+    as the answer to it, not handed to a person.
     """
     if not waiting:
         return intents
+    intents = [i for i in intents if i["name"] != OTHER]
     if not intents:
         entities = entities_in(reading.text)
         return [Intent(name=w, confidence=1.0, entities=entities, position=0) for w in waiting]
@@ -216,7 +350,7 @@ def workflow_for(
 def handoff_reason(reasons: Collection[RoutingReason]) -> RoutingReason:
     """One reason for a handoff run carrying several asks: the customer's wish only if it is the sole one;
     `unverified` before the others, so the reply says what the customer can do about it."""
-    for reason in ("unverified", "not_enabled", "not_automated"):
+    for reason in ("unverified", "language", "not_enabled", "not_automated"):
         if reason in reasons:
             return reason  # type: ignore[return-value]
     return "customer_asked"
@@ -238,6 +372,8 @@ def dispatch(
     reasons: set[RoutingReason] = set()
     for intent in intents:
         name, reason = workflow_for(intent["name"], enabled, registry, verified=verified)
+        if intent.get("handoff_reason") == "language":
+            reason = "language"
         if reason is not None:
             unrouted.append(intent)
             reasons.add(reason)

@@ -29,6 +29,11 @@ from routing.classifier import NONE
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BITEXT_CSV = REPO_ROOT.parent / "shared/data/bitext-customer-service/bitext_customer_service_27intents.csv"
 EXTRA_EXAMPLES = Path(__file__).resolve().parent / "data" / "extra_examples.jsonl"
+NATURAL_EXAMPLES = Path(__file__).resolve().parent / "data" / "natural_examples.jsonl"
+"""Our examples in customers' own words (typos, indirect asks, ids), labelled with fine asks: all
+training, never split (the natural dev and eval sets under `evals/routing/` measure them)."""
+NATURAL_DEV = REPO_ROOT / "evals" / "routing" / "dev.jsonl"
+"""The natural dev set: tuned on, never trained on (the eval set beside it is never read here)."""
 
 Labelling = Callable[[str], str]
 """Which router label a source intent (a fine class) is: the workflow registry's
@@ -73,6 +78,28 @@ def load_examples(
                 item = json.loads(line)
                 examples.append(Example(item["text"].strip(), item["intent"], label_of(item["intent"])))
     return examples
+
+
+def load_natural(label_of: Labelling, path: Path = NATURAL_EXAMPLES) -> list[Example]:
+    """Our natural training examples, each labelled by `label_of`."""
+    out: list[Example] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            out.append(Example(item["text"].strip(), item["intent"], label_of(item["intent"])))
+    return out
+
+
+def natural_dev(label_of: Labelling, path: Path = NATURAL_DEV) -> list[tuple[str, tuple[str, ...]]]:
+    """The English messages of the natural dev set with their router labels (the language
+    handoff is not the classifier's to learn)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if row.get("lang", "en") == "en":
+                out.append((row["text"], tuple(dict.fromkeys(label_of(a) for a in row["asks"]))))
+    return out
 
 
 def in_split(examples: Iterable[Example], *splits: Split) -> list[Example]:

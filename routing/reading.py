@@ -9,15 +9,18 @@ ask also owns what comes before it); its entities are found there.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NotRequired
 
 from typing_extensions import TypedDict
 
 from routing.classifier import NONE, RouterModel, Span, load_model
 from routing.features import tokenize
 from routing.ids import EMAIL, SUBSCRIPTION_ID, TRACKING_NUMBER, order_pattern
+from routing.silence import is_bare_thanks
 
 ENTITY_PATTERNS: dict[str, re.Pattern[str]] = {
     "order_number": order_pattern(),
@@ -38,6 +41,9 @@ class Intent(TypedDict):
     entities: dict[str, str]
     position: int
     """Where the ask starts in the message: `compose` answers in the customer's order."""
+    handoff_reason: NotRequired[str]
+    """Set by the router on a `handoff` ask it decided itself (`language`: the brand does not
+    serve the message's language); `dispatch` hands off with this reason."""
 
 
 @dataclass(frozen=True)
@@ -98,10 +104,44 @@ def _add_ask(intents: list[Intent], ask: Intent) -> None:
     intents.append(ask)
 
 
+_SHAPES = frozenset({"_num_", "_subid_", "_email_"})
+
+
+def _ids_with_their_ask(text: str, segments: list[Span]) -> list[Span]:
+    """A part that is only ids ("1001", "sub_501") beside an ask belongs to that ask ("where is my
+    order | 1001"): an id alone asks nothing only when it is the whole message (an answer). So does
+    a part with a number that goes on the ask's sentence ("... to 500 Oak Road, Springfield | IL
+    62704"): an address or an amount, not an answer to a waiting workflow."""
+    out: list[Span] = []
+    for i, seg in enumerate(segments):
+        norms = {t.norm for t in tokenize(text[seg.start : seg.end])}
+        same_sentence = bool(out) and not re.search(r"[.!?\n]", text[out[-1].end : seg.start])
+        if seg.label == NONE and "_num_" in norms and same_sentence and out[-1].label != NONE:
+            out[-1] = replace(out[-1], end=seg.end)
+            continue
+        only_ids = norms <= _SHAPES
+        if seg.label == NONE and only_ids and len(segments) > 1:
+            if out and out[-1].label != NONE:
+                out[-1] = replace(out[-1], end=seg.end)
+                continue
+            later = next((j for j in range(i + 1, len(segments)) if segments[j].label != NONE), None)
+            if later is not None:
+                segments[later] = replace(segments[later], start=seg.start)
+                continue
+        out.append(seg)
+    return out
+
+
 def read_message(text: str, model: RouterModel | None = None) -> Reading:
-    """Segment `text` and turn its segments into asks, doubtful parts and the answer part."""
+    """Segment `text` and turn its segments into asks, doubtful parts and the answer part.
+
+    A message that is only thanks ("perfect, thank you very much", `routing.silence`) asks nothing
+    whatever its words weigh."""
     router = model or load_model()
     segments = router.segment(text)
+    if segments and is_bare_thanks(text):
+        segments = [Span(NONE, 1.0, segments[0].start, segments[-1].end, math.inf)]
+    segments = _ids_with_their_ask(text, list(segments))
     intents: list[Intent] = []
     uncertain: list[Span] = []
     answer: Intent | None = None

@@ -1,14 +1,21 @@
 """Train the router offline and write `routing/router_model.json`: `python -m workflows train-router`
 (the workflow registry gives the labels and the example files).
 
-Two models, both logistic regression by plain SGD, in pure Python:
-- the label model over the source intents (`fine_classes`), summed per router label at run time;
+Two models, both logistic regression fitted by scikit-learn (a training dependency only: the
+runtime reads the JSON artefact, see docs/routing.md):
+- the label model over the source intents (`fine_classes`), summed per router label at run time,
+  over word, character-trigram, word-bigram and first/last-word features (`routing.features`);
+  its probabilities are calibrated by one temperature fitted on the dev split;
 - the cut model, on two-ask messages composed from training examples (connector and bare joins),
   every other possible cut of those messages and of single asks being a negative; it also reads
   the label model's view of the words either side of a cut.
-Both are trained on the train split; the segmentation's weights (alpha, penalty, beta) are chosen
-on the dev split; then both are trained again on train + dev. The eval split is never read here.
-The fallback threshold and margin are fixed constants; the `none` floor is chosen on dev (docs/routing.md).
+The training examples (never dev or eval) get one noisy copy each (`noisy`: typos, text-speak,
+lower case without punctuation). Our natural examples (`routing/data/natural_examples.jsonl`) are
+all training. Both models are trained on the train split; the temperature and the segmentation's
+weights (alpha, penalty, beta) are chosen on the dev split and the natural dev set
+(`evals/routing/dev.jsonl`); then both are trained again on train + dev. The eval split and the
+natural eval set are never read here. The fallback threshold and margin are fixed constants; the
+`none` floor is chosen on dev (docs/routing.md).
 
 The artefact is a "Result" under CDLA-Sharing-1.0 (weights learned from the Bitext sample data,
 attributed in the file), not the data itself.
@@ -26,18 +33,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+
 from routing.classifier import MODEL_PATH, RouterModel, SpanTable
 from routing.corpus import (
     BARE_JOINS,
     CONNECTOR_JOINS,
+    NATURAL_DEV,
     NONE,
     Example,
     Labelling,
+    bare,
     compose_pairs,
     in_split,
     join_bare,
     join_connected,
     load_examples,
+    load_natural,
+    natural_dev,
 )
 from routing.features import (
     CONNECTORS,
@@ -50,8 +64,13 @@ from routing.features import (
 
 SCALE = 1000
 SEED = 20261125
-DEV_PAIRS = 1500
-GRID = [(a, p, b) for a in (0.5, 0.75, 1.0) for p in (1.0, 2.0, 3.0) for b in (0.2, 0.3, 0.4, 0.5)]
+LABEL_C = 8.0
+"""Inverse L2 strength of the label model."""
+CUT_C = 1.0
+TEMPERATURES = tuple(round(0.5 + 0.1 * i, 1) for i in range(26))
+"""Temperatures tried for the calibration (0.5 to 3.0)."""
+DEV_PAIRS = 600
+GRID = [(a, p, b) for a in (0.5, 1.0) for p in (2.0, 3.0, 4.0) for b in (0.5, 0.7)]
 """(alpha, penalty, beta) tried on dev."""
 PARAMS = ("alpha", "penalty", "beta", "threshold", "min_margin", "none_floor")
 THRESHOLD = 0.8
@@ -60,7 +79,7 @@ MIN_MARGIN = 1.0
 """A segment that scores less than this above its best two-ask split asks the model."""
 NONE_FLOOR = 0.5
 """A segment is read as asking nothing only when `none` has at least this probability..."""
-NONE_FLOORS = (NONE_FLOOR, 0.6, 0.7)
+NONE_FLOORS = (NONE_FLOOR, 0.6, 0.7, 0.8)
 """...or the higher floor that reads dev best ("could be way better" is a review, not an answer)."""
 
 
@@ -76,36 +95,86 @@ def fine_classes(examples: Sequence[Example]) -> list[str]:
 
 
 def train_label_model(
-    examples: Sequence[Example], epochs: int = 20, lr: float = 0.2, l2: float = 1e-4, min_count: int = 2
+    examples: Sequence[Example], c: float = LABEL_C, min_count: int = 2
 ) -> tuple[list[float], dict[str, list[float]]]:
     """Multinomial logistic regression over `span_features` and the fine classes (see `fine_classes`)."""
     classes = fine_classes(examples)
-    k = len(classes)
-    data = [(span_features([t.norm for t in tokenize(e.text)]), classes.index(e.source)) for e in examples]
-    counts = Counter(f for feats, _ in data for f in set(feats))
-    vocab = {f for f, n in counts.items() if n >= min_count}
-    weights: dict[str, list[float]] = {f: [0.0] * k for f in vocab}
-    bias = [0.0] * k
-    rnd = random.Random(SEED)
-    order = list(range(len(data)))
-    for epoch in range(epochs):
-        rnd.shuffle(order)
-        rate = lr / (1 + 0.5 * epoch)
-        shrink = 1 - rate * l2
-        for i in order:
-            feats, y = data[i]
-            kept = [f for f in feats if f in vocab]
-            scores = list(bias)
-            for f in kept:
-                scores = [a + b for a, b in zip(scores, weights[f], strict=True)]
-            top = max(scores)
-            exps = [math.exp(s - top) for s in scores]
-            total = sum(exps)
-            grad = [rate * (e / total - (1.0 if c == y else 0.0)) for c, e in enumerate(exps)]
-            bias = [b - g for b, g in zip(bias, grad, strict=True)]
-            for f in kept:
-                weights[f] = [w * shrink - g for w, g in zip(weights[f], grad, strict=True)]
-    return bias, weights
+    data = [span_features([t.norm for t in tokenize(e.text)]) for e in examples]
+    counts = Counter(f for feats in data for f in set(feats))
+    vocab = sorted(f for f, n in counts.items() if n >= min_count)
+    matrix = _sparse(data, {f: i for i, f in enumerate(vocab)})
+    fitted = LogisticRegression(C=c, max_iter=400, tol=1e-4)
+    fitted.fit(matrix, [classes.index(e.source) for e in examples])
+    coef = fitted.coef_.T.tolist()
+    return fitted.intercept_.tolist(), dict(zip(vocab, coef, strict=True))
+
+
+def _sparse(rows: Sequence[Sequence[str]], index: dict[str, int]) -> csr_matrix:
+    """Feature counts as a sparse matrix (a feature seen twice in a span counts twice, as at run time)."""
+    cols: list[int] = []
+    ptr = [0]
+    for feats in rows:
+        cols.extend(index[f] for f in feats if f in index)
+        ptr.append(len(cols))
+    return csr_matrix(([1.0] * len(cols), cols, ptr), shape=(len(rows), len(index)))
+
+
+def temperature(model: RouterModel, examples: Sequence[Example]) -> float:
+    """The temperature that makes the label model's fine-class probabilities fit `examples` best
+    (lowest log loss): the calibration, applied to the weights before they are written."""
+    classes = list(model.classes)
+    scored = [
+        (model.scores([t.norm for t in tokenize(e.text)]), classes.index(e.source))
+        for e in examples
+        if e.source in classes
+    ]
+
+    def loss(t: float) -> float:
+        total = 0.0
+        for scores, y in scored:
+            scaled = [s / t for s in scores]
+            top = max(scaled)
+            total += top + math.log(sum(math.exp(s - top) for s in scaled)) - scaled[y]
+        return total / len(scored)
+
+    return min(TEMPERATURES, key=loss)
+
+
+def noisy(text: str, rnd: random.Random) -> str:
+    """A copy of `text` as people type it: lower case without punctuation, text-speak, typos
+    (one or more of them). For training examples only."""
+    words = text.split()
+    if rnd.random() < 0.5:
+        words = [TEXTSPEAK.get(w.lower(), w) for w in words]
+    out = []
+    for w in words:
+        if len(w) >= 4 and w.isalpha() and rnd.random() < 0.15:
+            i = rnd.randrange(1, len(w) - 1)
+            op = rnd.randrange(3)
+            w = (
+                w[:i] + w[i + 1 :]
+                if op == 0
+                else w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+                if op == 1
+                else w[:i] + w[i] + w[i:]
+            )
+        out.append(w)
+    typed = " ".join(out)
+    return bare(typed) if rnd.random() < 0.6 else typed
+
+
+TEXTSPEAK = {
+    "you": "u", "your": "ur", "you're": "ur", "please": "pls", "thanks": "thx", "are": "r", "for": "4",
+    "to": "2", "i'm": "im", "don't": "dont", "can't": "cant", "want": "wanna", "okay": "ok",
+    "because": "cuz", "what": "wat", "where's": "wheres", "is": "is", "the": "da", "tomorrow": "tmrw",
+}  # fmt: skip
+"""Words as people shorten them in chat (a noisy copy uses them half the time)."""
+
+
+def augmented(examples: Sequence[Example], seed: int = SEED) -> list[Example]:
+    """`examples` and one noisy copy of each (the copy keeps the example's labels)."""
+    rnd = random.Random(seed)
+    return [*examples, *(Example(noisy(e.text, rnd), e.source, e.label) for e in examples)]
 
 
 def cut_examples(text: str, true_cut: tuple[int, int] | None, labeller: RouterModel) -> list[CutExample]:
@@ -155,24 +224,14 @@ def composed_for_cuts(
     return out
 
 
-def train_cut_model(
-    examples: list[CutExample], epochs: int = 8, lr: float = 0.1, min_count: int = 2
-) -> dict[str, float]:
+def train_cut_model(examples: list[CutExample], c: float = CUT_C, min_count: int = 2) -> dict[str, float]:
     counts = Counter(f for e in examples for f in e.features)
-    weights = {f: 0.0 for f, n in counts.items() if n >= min_count}
-    rnd = random.Random(SEED)
-    order = list(range(len(examples)))
-    for epoch in range(epochs):
-        rnd.shuffle(order)
-        rate = lr / (1 + 0.5 * epoch)
-        for i in order:
-            ex = examples[i]
-            kept = [f for f in ex.features if f in weights]
-            z = sum(weights[f] for f in kept)
-            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-            g = rate * (p - (1.0 if ex.positive else 0.0))
-            for f in kept:
-                weights[f] -= g
+    vocab = sorted(f for f, n in counts.items() if n >= min_count)
+    matrix = _sparse([e.features for e in examples], {f: i for i, f in enumerate(vocab)})
+    fitted = LogisticRegression(C=c, max_iter=400, tol=1e-4)
+    fitted.fit(matrix, [int(e.positive) for e in examples])
+    weights = dict(zip(vocab, fitted.coef_[0].tolist(), strict=True))
+    weights["bias"] = weights.get("bias", 0.0) + float(fitted.intercept_[0])
     return weights
 
 
@@ -212,7 +271,9 @@ def found_labels(model: RouterModel, text: str) -> list[str]:
     return [s.label for s in model.segment(text) if s.label != NONE]
 
 
-def dev_sets(dev: Sequence[Example]) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+def dev_sets(
+    dev: Sequence[Example], natural: Sequence[tuple[str, tuple[str, ...]]] = ()
+) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     singles = [(e.text, (e.label,) if e.label != NONE else ()) for e in dev]
     a = compose_pairs(dev, DEV_PAIRS, CONNECTOR_JOINS, is_bare=False, seed=SEED + 1)
     b = compose_pairs(dev, DEV_PAIRS, BARE_JOINS, is_bare=True, seed=SEED + 2)
@@ -220,29 +281,37 @@ def dev_sets(dev: Sequence[Example]) -> dict[str, list[tuple[str, tuple[str, ...
         "single": singles,
         "connectors": [(c.text, c.labels) for c in a],
         "bare": [(c.text, c.labels) for c in b],
+        "natural": list(natural),
     }
 
 
+DEV_WEIGHTS = {"single": 4, "connectors": 2, "bare": 1, "natural": 2}
+"""A dev error's weight by set; every dropped ask costs 2 more."""
+
+
 def dev_cost(model: RouterModel, sets: dict[str, list[tuple[str, tuple[str, ...]]]]) -> tuple[int, str]:
-    """Weighted dev errors: a single-ask error counts 4, a connector one 2, a bare one 1, a dropped ask 2."""
-    weight = {"single": 4, "connectors": 2, "bare": 1}
+    """Weighted dev errors (`DEV_WEIGHTS`), plus 2 for every dropped ask."""
     cost = 0
     notes: list[str] = []
     for name, items in sets.items():
+        if not items:
+            continue
         errors = dropped = 0
         for text, labels in items:
-            found = found_labels(model, text)
-            errors += not (set(found) == set(labels) and len(found) == len(labels))
-            dropped += max(0, len(labels) - len(set(found)))
-        cost += weight[name] * errors + 2 * dropped
+            found = set(found_labels(model, text))
+            errors += found != set(labels)
+            dropped += len(set(labels) - found)
+        cost += DEV_WEIGHTS[name] * errors + 2 * dropped
         notes.append(f"{name} {1 - errors / len(items):.4f} ({dropped} dropped)")
     return cost, ", ".join(notes)
 
 
-def tune(base: dict[str, object], dev: Sequence[Example]) -> dict[str, float]:
+def tune(
+    base: dict[str, object], dev: Sequence[Example], natural: Sequence[tuple[str, tuple[str, ...]]] = ()
+) -> dict[str, float]:
     """The segmentation weights with the lowest `dev_cost`; the first in `GRID` order on a tie.
     Then the `none` floor, from `NONE_FLOORS`, for those weights (the highest on a tie)."""
-    sets = dev_sets(dev)
+    sets = dev_sets(dev, natural)
     best: tuple[int, dict[str, float]] = (2**31, {})
     for alpha, penalty, beta in GRID:
         weights = {"alpha": alpha, "penalty": penalty, "beta": beta}
@@ -260,29 +329,33 @@ def tune(base: dict[str, object], dev: Sequence[Example]) -> dict[str, float]:
 
 
 def train(
-    examples: Sequence[Example], label_of: Labelling
+    examples: Sequence[Example], label_of: Labelling, temp: float = 1.0
 ) -> tuple[list[str], list[float], dict[str, list[float]], dict[str, float]]:
-    """Both models on `examples`: fine classes, label bias and weights, cut weights."""
+    """Both models on `examples` and a noisy copy of each: fine classes, label bias and weights
+    (divided by the calibration temperature `temp`), cut weights."""
     t0 = time.perf_counter()
-    bias, weights = train_label_model(examples)
-    classes = fine_classes(examples)
+    noisy_too = augmented(examples)
+    bias, weights = train_label_model(noisy_too)
+    bias = [b / temp for b in bias]
+    weights = {f: [w / temp for w in ws] for f, ws in weights.items()}
+    classes = fine_classes(noisy_too)
     labeller = RouterModel(
         {**artefact(classes, bias, weights, {}, {}, label_of), **dict.fromkeys(PARAMS, 0.0)}
     )
-    cut_data = [c for e in examples for c in cut_examples(e.text, None, labeller)]
-    for text, cut in composed_for_cuts(examples, 2 * len(examples), SEED):
+    cut_data = [c for e in noisy_too for c in cut_examples(e.text, None, labeller)]
+    for text, cut in composed_for_cuts(noisy_too, 2 * len(examples), SEED):
         cut_data.extend(cut_examples(text, cut, labeller))
     cut = train_cut_model(cut_data)
     print(
-        f"trained on {len(examples)} examples: {len(weights)} label features, {len(cut)} cut features "
-        f"from {len(cut_data)} cuts ({time.perf_counter() - t0:.0f}s)",
+        f"trained on {len(noisy_too)} examples (half of them noisy copies): {len(weights)} label features, "
+        f"{len(cut)} cut features from {len(cut_data)} cuts ({time.perf_counter() - t0:.0f}s)",
         flush=True,
     )
     return classes, bias, weights, cut
 
 
 def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path]) -> None:
-    """Train on the train split, tune on dev, train again on both, write the artefact."""
+    """Train on the train split, calibrate and tune on dev, train again on both, write the artefact."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument(
@@ -290,17 +363,30 @@ def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path])
     )
     args = parser.parse_args(argv)
     examples = load_examples(label_of, extra)
-    train_set, dev = in_split(examples, "train"), in_split(examples, "dev")
-    print(f"examples: train {len(train_set)}, dev {len(dev)}; eval held back", flush=True)
+    natural = load_natural(label_of)
+    train_set, dev = [*in_split(examples, "train"), *natural], in_split(examples, "dev")
+    natural_tuning = natural_dev(label_of) if NATURAL_DEV.exists() else []
+    print(
+        f"examples: train {len(train_set)} ({len(natural)} natural), dev {len(dev)}, natural dev "
+        f"{len(natural_tuning)}; eval held back",
+        flush=True,
+    )
     classes, bias, weights, cut = train(train_set, label_of)
     fixed = {"threshold": THRESHOLD, "min_margin": MIN_MARGIN, "none_floor": NONE_FLOOR}
-    chosen = tune({**artefact(classes, bias, weights, cut, {}, label_of), **fixed}, dev)
+    raw = RouterModel(
+        {**artefact(classes, bias, weights, cut, {}, label_of), **fixed, **dict.fromkeys(PARAMS[:3], 0.0)}
+    )
+    temp = temperature(raw, dev)
+    print(f"calibration temperature on dev: {temp}", flush=True)
+    bias = [b / temp for b in bias]
+    weights = {f: [w / temp for w in ws] for f, ws in weights.items()}
+    chosen = tune({**artefact(classes, bias, weights, cut, {}, label_of), **fixed}, dev, natural_tuning)
     final = train_set
     if not args.train_only:
         print(f"chosen on dev: {chosen}; now training on train + dev", flush=True)
         final = [*train_set, *dev]
-        classes, bias, weights, cut = train(final, label_of)
-    out = artefact(classes, bias, weights, cut, {**fixed, **chosen}, label_of)
+        classes, bias, weights, cut = train(final, label_of, temp)
+    out = artefact(classes, bias, weights, cut, {**fixed, **chosen, "temperature": temp}, label_of)
     out["trained_on"] = {
         "examples": len(final),
         "by_label": dict(sorted(Counter(e.label for e in final).items())),

@@ -7,7 +7,10 @@ selected by path prefix `/shops/{shop}`:
 - Shopify Admin REST 2024-10: `GET /shops/{shop}/admin/api/2024-10/orders.json`,
   `.../orders/{id}.json`, `.../orders/{id}/fulfillments.json`; header `X-Shopify-Access-Token`.
   Writes: `PUT .../orders/{id}.json` (shipping address), `POST .../orders/{id}/refunds.json` (and
-  `refunds/calculate.json`, `GET` refunds and transactions), each honouring `Idempotency-Key`.
+  `refunds/calculate.json`, `GET` refunds and transactions), `POST .../orders/{id}/cancel.json`,
+  each honouring `Idempotency-Key`. Products: `GET .../products.json`, `.../products/{id}.json`
+  (variants with stock). GraphQL Admin: `POST .../graphql.json` (`returnableFulfillments`,
+  `order { returns }`, the `returnCreate` mutation with exchange line items).
 - Recharge 2021-11: `GET /shops/{shop}/recharge/subscriptions[/{id}]`,
   `POST .../subscriptions/{id}/cancel`; header `X-Recharge-Access-Token`.
 - `/_admin/`: state, recorded requests, planted notes, modes, reset (see sandbox/README.md).
@@ -26,7 +29,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sandbox.accounts import commerce_tokens
 from sandbox.brands import SandboxBrand, demo_brands, shops_of
-from sandbox.commerce import admin, recharge, shopify, shopify_orders_write, shopify_refunds
+from sandbox.commerce import (
+    admin,
+    recharge,
+    shopify,
+    shopify_cancel,
+    shopify_graphql,
+    shopify_orders_write,
+    shopify_products,
+    shopify_refunds,
+)
 from sandbox.commerce.access import errors_body, validation_errors_body
 from sandbox.commerce.gate import ApiGate
 from sandbox.commerce.store import Clock, CommerceStore, System
@@ -80,6 +92,9 @@ def create_app(
     app.include_router(shopify.router)
     app.include_router(shopify_orders_write.router)
     app.include_router(shopify_refunds.router)
+    app.include_router(shopify_cancel.router)
+    app.include_router(shopify_products.router)
+    app.include_router(shopify_graphql.router)
     app.include_router(recharge.router)
     app.include_router(admin.router)
     app.add_middleware(ApiGate, store=store)

@@ -4,7 +4,9 @@
 compiles the graph with its checkpointer, and when it ends drains the webhook events still in flight
 (`service.webhooks`) and closes the external HTTP clients.
 `Service.hold(thread)` is the one way a turn or an event takes its conversation: this process's
-lock, then the database's (invariant 8: concurrent messages on one conversation are serialised).
+lock, then, on PostgreSQL, the thread's lease row (`checkpoint.leases`: no connection is held while
+the turn runs; it lives the largest brand turn deadline plus `SUPPORT_LEASE_WRITE_BACK_S` and is
+renewed meanwhile) (invariant 8: concurrent messages on one conversation are serialised).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class Service:
 
     @asynccontextmanager
     async def hold(self, thread: str) -> AsyncIterator[None]:
-        """Hold the conversation: this process's lock, then the database's, released in reverse."""
+        """Hold the conversation: this process's lock, then the database's lease, released in reverse."""
         async with self.locks.hold(thread), self.persistence.thread_lock(thread):
             yield
 
@@ -66,7 +68,8 @@ class Service:
 async def open_service(settings: Settings, registry: Registry = REGISTRY) -> AsyncIterator[Service]:
     """The service on the configured database, its graph running the workflows of `registry`."""
     notifier = Notifier.from_settings(settings)
-    async with open_persistence(settings.database_url, settings.data_dir, SCHEMA) as persistence:
+    ttl = settings.lease_ttl_s()
+    async with open_persistence(settings.database_url, settings.data_dir, SCHEMA, ttl) as persistence:
         try:
             graph = compile_graph(persistence.checkpointer, registry)
             yield Service(graph, persistence, notifier=notifier, registry=registry)

@@ -102,5 +102,18 @@ def open_confirmation(runs: Mapping[str, WorkflowRun], registry: Registry) -> Co
     asked, run = max(open_asks, key=lambda pair: (int(pair[0].get("turn", 0)), pair[1]["name"]))
     bound = _bound(registry, run["name"]) or tuple(k for k in asked if k != "turn")
     return ConfirmationOut(
-        workflow=run["name"], terms={k: asked.get(k) for k in bound}, asked_turn=int(asked.get("turn", 0))
+        workflow=run["name"],
+        terms={k: asked.get(k) for k in bound},
+        asked_turn=int(asked.get("turn", 0)),
+        pinned=_pinned(asked),
     )
+
+
+PINNED = ("policy", "window_days")
+"""Where an ask keeps the brand's terms it was shown with (`returns_refunds`: `policy`;
+`exchange_item`: `window_days`): the yes executes on them unless the brand's policy then refuses."""
+
+
+def _pinned(asked: Mapping[str, Any]) -> dict[str, Any] | None:
+    found = {k: asked[k] for k in PINNED if asked.get(k) is not None}
+    return found or None

@@ -1,8 +1,9 @@
 """One turn at a time per conversation thread, inside this process.
 
 Double texts queue behind the running turn and never interleave. Across processes the database
-holds the lock too (`checkpoint.factory.Persistence.thread_lock`, a PostgreSQL advisory lock);
-`Service.hold` takes both. SQLite mode is single-process by design.
+holds the thread too (`checkpoint.factory.Persistence.thread_lock`, a lease row per waiting turn:
+`checkpoint.leases`); `Service.hold` takes both, so a process queues at most one lease row per
+thread. SQLite mode is single-process by design.
 """
 
 from __future__ import annotations

@@ -106,6 +106,11 @@ class ConfirmationOut(BaseModel):
         "subscription_id/price/interval (cancel_subscription), order_number/address (address_change)"
     )
     asked_turn: int
+    pinned: dict[str, Any] | None = Field(
+        default=None,
+        description="the brand's terms shown with the question, pinned for this conversation (returns: "
+        "window_days/refund_cap/currency): the yes executes on them unless the brand's policy then refuses",
+    )
 
 
 class ConversationOut(BaseModel):

@@ -57,8 +57,10 @@ HandoffReason = Literal[
     "retention_offer_accepted",
     # returns_refunds (workflows/returns_refunds/rules.py: ReturnRefusal)
     "not_shipped", "already_refunded", "currency_not_covered", "outside_return_window", "above_refund_cap",
-    # address_change (workflows/address_change/rules.py: FulfilmentRule)
+    # address_change (workflows/address_change/rules.py: FulfilmentRule), cancel_order
     "order_cancelled", "already_fulfilled", "partially_fulfilled",
+    # exchange_item (workflows/exchange_item/rules.py)
+    "not_delivered", "price_difference",
     # reserved for the open issues that hand off for them
     "language", "unverified",
 ]  # fmt: skip

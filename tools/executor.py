@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from brands.context import BrandContext
 from tools import metrics
 from tools.envelope import wrap
-from tools.errors import ToolError, error_message
+from tools.errors import ToolError, UpstreamError, UpstreamTimeout, error_message
 from tools.spec import ToolResult, ToolSpec
 from tools.third_party import UNTRUSTED
 
@@ -41,7 +41,13 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
     try:
         result = await spec.body(args, ctx)
     except ToolError as exc:
-        log.info("tool %s failed (%s) for brand %s: %r", spec.name, exc.code, ctx.brand_id, exc)
+        # A system that could not be reached or answered 5xx is the operator's to fix: said at warning
+        # level (uvicorn shows it), with the transport error behind it; a lookup that found nothing is not.
+        level = logging.WARNING if isinstance(exc, UpstreamError | UpstreamTimeout) else logging.INFO
+        cause = f" ({type(exc.__cause__).__name__}: {exc.__cause__})" if exc.__cause__ else ""
+        log.log(
+            level, "tool %s failed (%s) for brand %s: %s%s", spec.name, exc.code, ctx.brand_id, exc, cause
+        )
         return error_message(call, exc.code, exc.safe)
     except Exception:  # the executor is one of the two places allowed to catch everything
         log.exception("tool %s raised for brand %s", spec.name, ctx.brand_id)

@@ -11,7 +11,19 @@ in `FLAGS` order, of every kind found:
 - `tool_call`: fake tool-call JSON or "call some_tool {...}";
 - `reveal`: requests for the instructions, the prompt or secrets ("repeat the text above");
 - `contact`: requests to send data, money or messages to an address (email, URL, IBAN, phone);
-- `exfiltration`: markdown images, links carrying query data or URLs with placeholders.
+- `exfiltration`: markdown images, links carrying query data or URLs with placeholders;
+- `authority`: text addressing the assistant or claiming an authority or approval it cannot show
+  ("SYSTEM NOTICE TO ASSISTANT", "the customer pre-confirmed cancellation", "policy updated",
+  "approved by the manager");
+- `task`: requests for work that is no part of a support conversation, aimed at the reply ("add ...
+  to your response", "write a poem", "translate the following") or at systems we do not run
+  ("unlock my front door", "disable two-factor authentication", "withdraw 5 bitcoin");
+- `instruction` (third-party text only): the learned model of `tools.injection_model` scores the
+  text as an instruction meant for the assistant rather than a customer's message, a note or a
+  carrier's event. A customer may ask anything; a field of a tool's result should not ask at all.
+
+`bench/injection_eval.py` (`make injection-eval`) measures the signals per source on a labelled
+corpus read from ../shared/data (`bench/injection_corpus.py`), tune and report splits.
 
 Matching runs on a folded copy (NFKC, case-folded, common Cyrillic/Greek look-alikes mapped to
 Latin, accents dropped), so "ＩＧＮＯＲＥ" or "ignοre" with a Greek omicron still match. The text
@@ -23,7 +35,19 @@ from __future__ import annotations
 import re
 import unicodedata
 
-FLAGS = ("override", "role_marker", "tool_call", "reveal", "contact", "exfiltration")
+from tools import injection_model
+
+FLAGS = (
+    "override",
+    "role_marker",
+    "tool_call",
+    "reveal",
+    "contact",
+    "exfiltration",
+    "authority",
+    "task",
+    "instruction",
+)
 
 _LOOKALIKES = str.maketrans(
     "аеорсухіјѕԁһӏνοαερτυκιмтнвкг",  # Cyrillic and Greek letters that render as Latin ones
@@ -38,6 +62,10 @@ _INSTRUCTIONS = (
     r"|programming|restrictions|commands|system message|context)"
 )
 _EARLIER = r"(?:previous|prior|above|earlier|preceding|former|original|initial|old|all|any|every|your|these|those|the|system|safety|existing|other)"
+_AI = (
+    r"(?:ai|a\.i\.|llm|chatbot|chat bot|language model|gpt|virtual assistant|(?:ai|support|customer service|automated)"
+    r" (?:assistant|agent|bot|model|system)|assistant|bot)"
+)
 _ADDRESS = (
     r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email
     r"|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|ru|cn|xyz|info|biz|co|me)(?:/\S*)?"  # URL
@@ -99,6 +127,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
     "role_marker": (
         r"(?:^|\\n|[\"“])[\s#>*\[(<|-]*(?:system|assistant|developer|ai|bot|model|gpt|chatgpt|root|sudo)"
         r"(?:[ _](?:message|prompt|instructions?|note|override|update))?[\])>|*]*\s*:",
+        r"(?:^|\\n|[\"“])[\s#>*\[(<|-]*(?:ai|llm|chatbot|gpt|assistant)[ _-]?(?:agent|assistant|model|system|bot)s?"
+        r"[\])>|*]*\s*:",
         r"<\|?(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id|end_header_id)\|?>",
         r"\[/?(?:inst|sys|system)\]",
         r"<</?sys>>",
@@ -124,6 +154,52 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:post|upload|submit|leak|exfiltrate)\b[^.!?\n]{0,80}?\bto\s+[^.!?\n]{0,20}?(?:https?://|www\.)\S+",
         r"\b(?:send|share|post|forward)\s+(?:(?:a|the|this)\s+)?(?:link|url)\s*:?\s*(?:https?://|www\.)\S+",
         rf"\b(?:bcc|cc)\s*:?\s*{_ADDRESS}",
+    ),
+    "authority": (
+        rf"\b(?:notice|note|message|memo|instructions?|reminder|directive|update|alert)\s+(?:to|for)\s+"
+        rf"(?:the\s+|any\s+|all\s+)?{_AI}s?\b",
+        rf"(?:^|[.!?:]\s)[\W_]*(?:dear|hey|hi|hello|attention|attn|psst)\s*[:,]?\s+(?:the\s+)?{_AI}\b",
+        rf"\b{_AI}s?\b[^.\n]{{0,20}}\b(?:must|shall|should now|is (?:required|instructed|authori[sz]ed|permitted|allowed)"
+        r"|are (?:required|instructed|authori[sz]ed)|has been (?:authori[sz]ed|instructed|cleared)|may now)\b",
+        r"\b(?:the\s+)?(?:customer|user|client|account holder|buyer|cardholder|requester)\b[^.\n]{0,30}?\b(?:pre-?"
+        r"(?:confirmed|approved|authori[sz]ed|verified|agreed)|has (?:already )?(?:confirmed|approved|authori[sz]ed|agreed to)"
+        r"|already (?:confirmed|approved|authori[sz]ed|agreed)|is (?:owed|entitled to|eligible for|due) (?:a |an )?"
+        r"(?:full |immediate |additional |complete )?(?:refund|credit|compensation|cancellation|reimbursement))",
+        r"\b(?:policy|policies|rules|terms|guidelines|instructions) (?:has |have )?(?:been |was |were |is |are )?"
+        r"(?:updated|changed|revised|overridden|suspended|waived|lifted)\b",
+        r"\b(?:system|admin|administrator|security|compliance|management|developer|operator|openai|anthropic)\s+"
+        r"(?:notice|notification|override|directive|instruction|alert|announcement)\b",
+        r"\b(?:approved|authori[sz]ed|confirmed|verified|cleared) (?:in advance )?by (?:the )?(?:manager|management|admin"
+        r"|administrator|supervisor|system|security team|support team|head office|operator|developer)s?\b",
+    ),
+    "task": (
+        r"\b(?:add|include|insert|append|prepend|modify|enhance|augment|integrate|incorporate|mention|translate|render"
+        r"|encode|encrypt|replace|scramble|reverse|invert|group|combine|express|use|apply|format|end|start|sign|promote"
+        r"|highlight|reference|embed|put|write|provide|give|deliver|answer|respond|reply)\b[^.\n]{0,60}\b(?:your|each|every)"
+        r"\s+(?:answer|response|reply|replies|output|message|summary)s?\b",
+        r"\b(?:answer|response|reply|output)'s\b",
+        r"\b(?:write|compose|draft|develop|create|generate|produce|prepare|give me|tell me)\s+(?:me\s+)?(?:a|an|some|the)"
+        r"\s+(?:short\s+|brief\s+|simple\s+|funny\s+|catchy\s+)?(?:poem|story|essay|speech|song|haiku|limerick|script"
+        r"|program|python|function|article|blog(?: post)?|tweet|introduction|outline|joke|recipe|paragraph|sonnet|novel"
+        r"|presentation|slogan|lyrics|riddle)\b",
+        r"\btranslate (?:the following|this|your|these|the (?:text|sentence|message|paragraph|words))\b",
+        r"\b(?:grant|give)\b[^.\n]{0,40}\b(?:access|permission|admin rights)\b[^.\n]{0,40}\b(?:lock|door|system|account"
+        r"|house|home|residence|garage|server|repository|workspace)\b",
+        r"\bunlock (?:my|the) (?:front |back |garage |side )?(?:door|lock|gate|garage)\b",
+        r"\b(?:disable|turn off|deactivate|remove|bypass)\b[^.\n]{0,30}\b(?:two-factor|2fa|mfa|two factor|authentication"
+        r"|security (?:alarm|system|camera)|alarm system)\b",
+        r"\b(?:withdraw|deposit|sell|buy|transfer)\s+(?:\$?\d[\d,.]*|all|as much)\b[^.\n]{0,40}\b(?:bitcoin|btc|eth"
+        r"|crypto\w*|units|shares|stocks?|usd|dollars|eur|venmo|paypal|binance)\b",
+        r"\b(?:send|transfer|wire|pay|initiate)\b[^.\n]{0,30}\b(?:transactions?|payments?|money|funds)\b[^.\n]{0,60}\bto\b",
+        r"\b(?:invite|add|remove|kick)\b[^.\n]{0,40}\b(?:to|from) (?:the )?(?:slack|workspace|channel|group chat)\b",
+        r"\b(?:make|book|create|schedule)\b[^.\n]{0,15}\b(?:reservation|appointment|calendar event|meeting)\b",
+        r"\b(?:delete|remove|erase|wipe)\b[^.\n]{0,30}\b(?:files?|folders?|emails|records?|messages|drive|repository"
+        r"|database)\b",
+        r"\b(?:move|copy|upload)\b[^.\n]{0,40}\b(?:files?|folders?|documents?)\b",
+        r"\b(?:health|medical|genetic|patient)\s+(?:records?|data|history|information)\b",
+        r"\b(?:smart (?:lock|speaker|home|camera|plug)|home robot|traffic lights?|security cameras?)\b",
+        r"\b(?:change|reset|update|set)\b[^.\n]{0,20}\bpassword\b[^.\n]{0,20}\bto\b",
+        r"\b(?:to|into) (?:the |my |this )?(?:bank )?account\b[^.\n]{0,10}\b(?:[a-z]{2}\d{6,}|\d[\d-]{6,}|id)\b",
     ),
     "exfiltration": (
         r"!\[[^\]\n]{0,200}\]\(\s*<?(?:https?:)?//",
@@ -157,9 +233,22 @@ def fold(text: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFD", folded))
 
 
-def signals(text: str) -> tuple[str, ...]:
-    """Return the injection signals found in `text`, in `FLAGS` order."""
+def pattern_signals(text: str) -> tuple[str, ...]:
+    """The signals of the patterns alone (every flag but `instruction`), in `FLAGS` order."""
     if not text:
         return ()
     folded = "\n" + fold(text)
-    return tuple(name for name in FLAGS if any(p.search(folded) for p in _COMPILED[name]))
+    return tuple(name for name in FLAGS[:-1] if any(p.search(folded) for p in _COMPILED[name]))
+
+
+def signals(text: str, *, third_party: bool = False) -> tuple[str, ...]:
+    """Return the injection signals found in `text`, in `FLAGS` order: the patterns', then, for
+    third-party text only, `instruction` when the learned model (`tools.injection_model`) scores it
+    over its threshold. A customer asking a question is not an injection however off-topic it is;
+    a note or a carrier event that asks the assistant for something is."""
+    if not text:
+        return ()
+    found = pattern_signals(text)
+    if third_party and injection_model.flagged("\n" + fold(text)):
+        return (*found, "instruction")
+    return found

@@ -8,40 +8,52 @@ name) are bounded, so a compromised model cannot grow the registry without limit
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from langgraph.runtime import get_runtime
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess
 
 from tools.sanitiser import Cleaned
 
-REGISTRY = CollectorRegistry(auto_describe=True)
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+"""Several worker processes serve one port (`WORKERS=N make run`): each writes its series to files
+in `PROMETHEUS_MULTIPROC_DIR` (prometheus_client's multiprocess mode) and `REGISTRY` adds up all of
+them, so whichever worker answers `GET /metrics` reports the whole service."""
+
+REGISTRY = CollectorRegistry(auto_describe=not MULTIPROCESS)
+"""What `GET /metrics` serves: this process's series, or every worker's added up."""
+_OWN = CollectorRegistry(auto_describe=True) if MULTIPROCESS else REGISTRY
+"""Where the series below are registered: `REGISTRY` itself, or (multiprocess) a registry nobody
+serves, whose values live in this worker's files."""
+if MULTIPROCESS:
+    multiprocess.MultiProcessCollector(REGISTRY)
 
 REFUSED_TOOL_CALLS = Counter(
     "support_refused_tool_calls",
     "Tool calls refused because the tool is not in the workflow's allowlist.",
     ["brand", "workflow", "tool"],
-    registry=REGISTRY,
+    registry=_OWN,
 )
 POLICY_REFUSALS = Counter(
     "support_policy_refusals",
     "Policy-bearing actions refused by a precondition checked in code.",
     ["brand", "workflow", "rule"],
-    registry=REGISTRY,
+    registry=_OWN,
 )
 SANITISER_REMOVALS = Counter(
     "support_sanitiser_removals",
     "Characters the sanitiser removed, by source and character class.",
     ["brand", "source", "kind"],
-    registry=REGISTRY,
+    registry=_OWN,
 )
 INJECTION_FLAGS = Counter(
     "support_injection_flags",
     "Suspected injection signals the sanitiser found, by source and signal.",
     ["brand", "source", "flag"],
-    registry=REGISTRY,
+    registry=_OWN,
 )
 GUARDED_RELAYS = Counter(
     "support_guarded_relays",
@@ -50,31 +62,31 @@ GUARDED_RELAYS = Counter(
     registry=REGISTRY,
 )
 HANDOFFS = Counter(
-    "support_handoffs", "Turns handed to a human, by reason.", ["brand", "reason"], registry=REGISTRY
+    "support_handoffs", "Turns handed to a human, by reason.", ["brand", "reason"], registry=_OWN
 )
 REPAIRS = Counter(
-    "support_repairs", "Dangling tool calls healed by the repair node.", ["brand"], registry=REGISTRY
+    "support_repairs", "Dangling tool calls healed by the repair node.", ["brand"], registry=_OWN
 )
 MODEL_CALLS = Counter(
-    "support_model_calls", "Model calls that answered, by workflow.", ["brand", "workflow"], registry=REGISTRY
+    "support_model_calls", "Model calls that answered, by workflow.", ["brand", "workflow"], registry=_OWN
 )
 MODEL_TOKENS = Counter(
     "support_model_tokens",
     "Tokens the model endpoint reported, by workflow and kind (input, output).",
     ["brand", "workflow", "kind"],
-    registry=REGISTRY,
+    registry=_OWN,
 )
 WEBHOOK_EVENTS = Counter(
     "support_webhook_events",
     "Webhook events by type and final outcome (delivered, rejected, failed, unsigned, dropped, invalid).",
     ["brand", "type", "outcome"],
-    registry=REGISTRY,
+    registry=_OWN,
 )
 WEBHOOK_RETRIES = Counter(
     "support_webhook_retries",
     "Webhook delivery attempts that failed and were retried, by what failed (network, 429, 5xx).",
     ["brand", "reason"],
-    registry=REGISTRY,
+    registry=_OWN,
 )
 TURNS_REFUSED = Counter(
     "support_turns_refused",
@@ -87,7 +99,7 @@ TURN_SECONDS = Histogram(
     "Wall time of one graph turn (replays excluded).",
     ["brand"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
-    registry=REGISTRY,
+    registry=_OWN,
 )
 
 MAX_TOOL_LABELS = 64

@@ -59,15 +59,18 @@ class RefundArgs(OrderArgs):
     """Set by the policy guard from the confirmation; empty means not confirmed."""
 
 
-def refund_lines(order: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every line item in full, returned to stock: the refund of a whole-order return."""
+def refund_lines(order: dict[str, Any], restock: str = "return") -> list[dict[str, Any]]:
+    """Every line item in full, back in stock: the refund of a whole-order return (`return`), or of
+    a cancelled order (`cancel`)."""
     return [
-        {"line_item_id": item["id"], "quantity": item["quantity"], "restock_type": "return"}
+        {"line_item_id": item["id"], "quantity": item["quantity"], "restock_type": restock}
         for item in order.get("line_items") or []
     ]
 
 
-async def calculate_refund(order: dict[str, Any], ctx: BrandContext) -> dict[str, Any]:
+async def calculate_refund(
+    order: dict[str, Any], ctx: BrandContext, restock: str = "return"
+) -> dict[str, Any]:
     """The store's suggested refund of the whole order (lines and shipping); nothing is written."""
     base, headers = shopify(ctx)
     body = await request_json(
@@ -76,7 +79,9 @@ async def calculate_refund(order: dict[str, Any], ctx: BrandContext) -> dict[str
         f"{base}/orders/{order['id']}/refunds/calculate.json",
         headers=headers,
         what=f"order {order['name']}",
-        json={"refund": {"shipping": {"full_refund": True}, "refund_line_items": refund_lines(order)}},
+        json={
+            "refund": {"shipping": {"full_refund": True}, "refund_line_items": refund_lines(order, restock)}
+        },
         idempotent=True,  # a calculation: nothing is written
     )
     refund: dict[str, Any] = body.get("refund") or {}

@@ -35,6 +35,10 @@ LIMITS: dict[str, int] = {"customer": 4000, "helpdesk": 4000, "tool": 2000, "too
 """Characters a model may read per string, marker included, by source: `tool` is one field of an
 upstream response, `tool_result` the text a tool composed from several fields."""
 
+THIRD_PARTY = frozenset({"tool", "tool_result"})
+"""Sources written by someone other than the customer or our agents: the learned `instruction`
+signal reads only these (`tools.injection.signals`)."""
+
 VERBATIM_KEYS = frozenset({"access_token", "refresh_token", "id_token", "next_cursor", "previous_cursor"})
 """Fields `clean_fields` leaves byte-exact: credentials and cursors go back upstream, never to a
 model (invariant 6 keeps secrets out of prompts), and a cut or collapsed token would break the call."""
@@ -361,7 +365,7 @@ def clean(text: str, source: str = "customer") -> Cleaned:
     text a model reads.
     """
     cleaned, removed, cut = _clean_text(text, source)
-    return Cleaned(cleaned, removed, cut, signals(cleaned))
+    return Cleaned(cleaned, removed, cut, signals(cleaned, third_party=source in THIRD_PARTY))
 
 
 def clean_fields(obj: Any, source: str = "tool") -> Any:

@@ -40,8 +40,9 @@ class ToolResult:
 
 ToolBody = Callable[[Any, BrandContext], Awaitable[str | ToolResult]]
 
-WriteKind = Literal["cancel", "refund", "address_change"]
-"""What a write tool changes: a subscription cancelled, an order refunded, an order's address."""
+WriteKind = Literal["cancel", "refund", "address_change", "order_cancel", "exchange"]
+"""What a write tool changes: a subscription cancelled, an order refunded, an order's address, an
+order cancelled (with its refund), items of a delivered order exchanged."""
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workflows", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="every disagreement between the registry and what derives from it")
-    trainer = sub.add_parser("train-router", help="train routing/router_model.json (offline, minutes)")
-    trainer.add_argument(
-        "args", nargs=argparse.REMAINDER, help="passed to routing.train (--out, --train-only)"
+    sub.add_parser(
+        "train-router",
+        help="train routing/router_model.json (offline, minutes); --out PATH, --train-only go to routing.train",
     )
     sub.add_parser("schema", help="what each workflow declares, as JSON")
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "train-router":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "check":
         problems = REGISTRY.problems()
         for problem in problems:
@@ -32,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "train-router":
         from routing import train  # pylint: disable=import-outside-toplevel  # offline only
 
-        train.main(args.args, REGISTRY.label_of, REGISTRY.example_files())
+        train.main(rest, REGISTRY.label_of, REGISTRY.example_files())
         return 0
     described = {
         w.name: {

@@ -25,7 +25,15 @@ from pydantic import ValidationError
 from brands import BrandConfig
 from routing.classifier import NONE, OTHER, RouterModel, load_model
 from routing.reading import read_message
-from workflows import address_change, cancel_subscription, handoff, order_status, returns_refunds
+from workflows import (
+    address_change,
+    cancel_order,
+    cancel_subscription,
+    exchange_item,
+    handoff,
+    order_status,
+    returns_refunds,
+)
 from workflows.spec import Workflow
 
 WORKFLOWS: tuple[Workflow, ...] = (
@@ -33,6 +41,8 @@ WORKFLOWS: tuple[Workflow, ...] = (
     cancel_subscription.WORKFLOW,
     returns_refunds.WORKFLOW,
     address_change.WORKFLOW,
+    cancel_order.WORKFLOW,
+    exchange_item.WORKFLOW,
     handoff.WORKFLOW,
 )
 """The one list. `handoff` is where the asks no enabled workflow takes go."""

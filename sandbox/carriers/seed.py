@@ -1,7 +1,8 @@
 """Demo shipments of the sandbox carriers, rebuilt fresh for every app and on every reset.
 
 They match the commerce store's fulfilments (`sandbox.commerce.seed`): UPS `1Z999AA10123456784`
-(acme order #1001, in transit to Portland, ME), USPS `9400111899223854165703` (acme order #1003,
+(acme order #1001, in transit to Portland, ME), UPS `1Z999AA10104004100` (acme order #1004,
+delivered in Portland, ME), USPS `9400111899223854165703` (acme order #1003,
 delivered in Austin, TX), and, known to the aggregator only, Royal Mail `RB123456785GB` (globex
 order #2001, in transit in London). UPS also knows `1Z999AA10290019002`, order #9001 of every shop
 without hand-written data (`sandbox.commerce.generic`), in transit to Springfield, IL. FedEx and DHL
@@ -14,7 +15,12 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from sandbox.carriers.shipments import Event, Shipment, Status
 from sandbox.commerce.generic import GENERIC_UPS_TRACKING_NUMBER
-from sandbox.commerce.seed import ROYAL_MAIL_TRACKING_NUMBER, UPS_TRACKING_NUMBER, USPS_TRACKING_NUMBER
+from sandbox.commerce.seed import (
+    ROYAL_MAIL_TRACKING_NUMBER,
+    UPS_DELIVERED_TRACKING_NUMBER,
+    UPS_TRACKING_NUMBER,
+    USPS_TRACKING_NUMBER,
+)
 
 EST = timezone(timedelta(hours=-5))
 EDT = timezone(timedelta(hours=-4))
@@ -53,8 +59,24 @@ def ups_shipments() -> dict[str, Shipment]:
         estimated_delivery=date(2026, 11, 13),
         service="UPS Next Day Air",
     )
-    generic = _generic_ups_shipment()
-    return {shipment.tracking_number: shipment, generic.tracking_number: generic}
+    generic, delivered = _generic_ups_shipment(), _delivered_ups_shipment()
+    return {s.tracking_number: s for s in (shipment, generic, delivered)}
+
+
+def _delivered_ups_shipment() -> Shipment:
+    events = (
+        _event("2026-11-25T15:30:00", EST, "pre_transit",
+               "Shipper created a label, UPS has not received the package yet.", None, None, None),
+        _event("2026-11-25T18:40:00", EST, "in_transit", "Pickup Scan", "Secaucus", "NJ", "07094"),
+        _event("2026-11-27T08:05:00", EST, "out_for_delivery", "Out For Delivery Today", "Portland", "ME", "04101"),
+        _event("2026-11-27T13:22:00", EST, "delivered", "Delivered, Front Door", "Portland", "ME", "04101"),
+    )  # fmt: skip
+    return Shipment(
+        tracking_number=UPS_DELIVERED_TRACKING_NUMBER,
+        events=events,
+        estimated_delivery=date(2026, 11, 27),
+        service="UPS Ground",
+    )
 
 
 def _generic_ups_shipment() -> Shipment:

@@ -116,7 +116,7 @@ class ApiGate:
         delay = self.store.delay_seconds()
         if delay:
             await asyncio.sleep(delay)
-        fault = self.store.fault_for(scope["method"], scope["path"])
+        fault = self.store.fault_for(scope["method"], scope["path"], body.decode("utf-8", errors="replace"))
         if fault is None:
             await self.app(scope, _replay(body, receive), send_and_note_status)
             return

@@ -5,11 +5,16 @@ below for `acme` and `globex`, and for any other shop the generic data of `sandb
 (derived from the shop's name, so a new brand file needs no code).
 
 The demo values are part of the test contract (ARCHITECTURE.md, "Demo brands and data"): shop `acme`
-has alice@example.com with orders #1001 (shipped with UPS) and #1002 (paid, unfulfilled) and
-subscription `sub_501`, plus carol@example.com with #1003 (delivered by USPS) and the cancelled
+has alice@example.com with orders #1001 (shipped with UPS), #1002 (paid, unfulfilled) and #1004
+(delivered by UPS: a Burr Grinder in Matte Black and a bag of House Blend), and subscription `sub_501`, plus carol@example.com with #1003 (delivered by USPS) and the cancelled
 `sub_502`; shop `globex` has bob@example.com with #2001 (shipped with Royal Mail, a carrier with no
 native integration). Tracking numbers carry valid check digits. Orders use the Shopify Admin REST
 2024-10 order shape, subscriptions the Recharge 2021-11 shape.
+
+acme's catalogue (`ACME_PRODUCTS`, Shopify's product shape with each variant's stock) has the Burr
+Grinder in two colours at the same price, Matte Black and White, both in stock, and House Blend
+Coffee as 1 kg whole bean (32.00), 1 kg ground (32.00, sold out) and 250 g whole bean (10.00): what an
+exchange of #1004's items may swap to.
 """
 
 from __future__ import annotations
@@ -24,15 +29,19 @@ from sandbox.commerce.shapes import (
     Json,
     OrderSpec,
     Plan,
+    ProductSpec,
     Shipment,
     ShopData,
+    Variant,
     order_json,
+    product_json,
     subscription_json,
 )
 
 UPS_TRACKING_NUMBER = "1Z999AA10123456784"
 ROYAL_MAIL_TRACKING_NUMBER = "RB123456785GB"
 USPS_TRACKING_NUMBER = "9400111899223854165703"
+UPS_DELIVERED_TRACKING_NUMBER = "1Z999AA10104004100"
 
 
 ALICE = Customer(7100000000001, "alice@example.com", "Alice", "Example")
@@ -54,6 +63,10 @@ HOUSE_BLEND = _item(
 DRIPPER = _item(4300000000012, 8100000000002, "Pour-Over Dripper", "White", "POD-WHT", 1, "24.00")
 GRINDER = _item(4300000000021, 8100000000003, "Burr Grinder", "Matte Black", "GRD-BLK", 1, "149.00")
 DECAF = _item(4300000000031, 8100000000004, "Decaf Colombia", "500 g / Ground", "DC-500-G", 2, "16.00")
+GRINDER_1004 = _item(4300000000041, 8100000000003, "Burr Grinder", "Matte Black", "GRD-BLK", 1, "149.00")
+HOUSE_BLEND_1004 = _item(
+    4300000000042, 8100000000001, "House Blend Coffee", "1 kg / Whole bean", "HB-1KG", 1, "32.00"
+)
 THERMOSTAT = _item(5300000000011, 9100000000001, "Smart Thermostat", "Wi-Fi / White", "THERMO-W", 1, "89.00")
 
 ACME_ORDERS = (
@@ -102,6 +115,48 @@ ACME_ORDERS = (
             tracking_url=f"https://tools.usps.com/go/TrackConfirmAction?tLabels={USPS_TRACKING_NUMBER}",
             shipment_status="delivered",
         ),
+    ),
+    OrderSpec(
+        id=4100000001004,
+        number=1004,
+        customer=ALICE,
+        address=ALICE_HOME,
+        created_at="2026-11-24T10:05:00-05:00",
+        currency="USD",
+        items=(GRINDER_1004, HOUSE_BLEND_1004),
+        shipping="5.00",
+        shipment=Shipment(
+            fulfillment_id=4110000001004,
+            created_at="2026-11-25T15:20:00-05:00",
+            tracking_company="UPS",
+            tracking_number=UPS_DELIVERED_TRACKING_NUMBER,
+            tracking_url=f"https://www.ups.com/track?tracknum={UPS_DELIVERED_TRACKING_NUMBER}",
+            shipment_status="delivered",
+        ),
+    ),
+)
+
+ACME_PRODUCTS = (
+    ProductSpec(
+        id=8100000000003,
+        title="Burr Grinder",
+        option="Color",
+        variants=(
+            Variant(8200000000003, "Matte Black", "GRD-BLK", "149.00", 12),
+            Variant(8200000000013, "White", "GRD-WHT", "149.00", 5),
+        ),
+        created_at="2026-01-15T09:00:00-05:00",
+    ),
+    ProductSpec(
+        id=8100000000001,
+        title="House Blend Coffee",
+        option="Size",
+        variants=(
+            Variant(8200000000001, "1 kg / Whole bean", "HB-1KG", "32.00", 40),
+            Variant(8200000000011, "1 kg / Ground", "HB-1KG-G", "32.00", 0),
+            Variant(8200000000021, "250 g / Whole bean", "HB-250", "10.00", 30),
+        ),
+        created_at="2026-01-15T09:00:00-05:00",
     ),
 )
 
@@ -152,7 +207,9 @@ def _acme_subscriptions() -> dict[str, Json]:
 
 def _acme() -> ShopData:
     return ShopData(
-        orders={spec.id: order_json(spec) for spec in ACME_ORDERS}, subscriptions=_acme_subscriptions()
+        orders={spec.id: order_json(spec) for spec in ACME_ORDERS},
+        subscriptions=_acme_subscriptions(),
+        products={spec.id: product_json(spec) for spec in ACME_PRODUCTS},
     )
 
 

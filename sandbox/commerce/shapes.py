@@ -16,11 +16,14 @@ Json = dict[str, Any]
 
 @dataclass
 class ShopData:
-    """One shop's records: orders by numeric id, subscriptions by id, cancellations in order."""
+    """One shop's records: orders by numeric id, subscriptions by id, cancellations in order,
+    products by numeric id (with their variants and stock), and returns (exchanges) in order."""
 
     orders: dict[int, Json] = field(default_factory=dict)
     subscriptions: dict[str, Json] = field(default_factory=dict)
     cancellations: list[Json] = field(default_factory=list)
+    products: dict[int, Json] = field(default_factory=dict)
+    returns: list[Json] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -233,4 +236,84 @@ def subscription_json(
         "cancelled_at": None,
         "cancellation_reason": None,
         "cancellation_reason_comments": None,
+    }
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One variant of a product: its id, option value, SKU, price and units in stock."""
+
+    id: int
+    title: str
+    sku: str
+    price: str
+    stock: int
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    id: int
+    title: str
+    option: str
+    """The one option the variants differ by ("Color", "Size")."""
+    variants: tuple[Variant, ...]
+    created_at: str
+
+
+def product_json(spec: ProductSpec) -> Json:
+    """A product as Shopify Admin REST 2024-10 answers it, its variants' stock in `inventory_quantity`
+    (`inventory_policy` `deny`: a variant with none in stock is not for sale)."""
+    handle = spec.title.lower().replace(" ", "-")
+    variants = [
+        {
+            "id": v.id,
+            "admin_graphql_api_id": f"gid://shopify/ProductVariant/{v.id}",
+            "product_id": spec.id,
+            "title": v.title,
+            "price": v.price,
+            "compare_at_price": None,
+            "sku": v.sku,
+            "position": i,
+            "option1": v.title,
+            "option2": None,
+            "option3": None,
+            "inventory_policy": "deny",
+            "inventory_management": "shopify",
+            "inventory_quantity": v.stock,
+            "fulfillment_service": "manual",
+            "requires_shipping": True,
+            "taxable": True,
+            "barcode": None,
+            "grams": 500,
+            "created_at": spec.created_at,
+            "updated_at": spec.created_at,
+        }
+        for i, v in enumerate(spec.variants, start=1)
+    ]
+    return {
+        "id": spec.id,
+        "admin_graphql_api_id": f"gid://shopify/Product/{spec.id}",
+        "title": spec.title,
+        "handle": handle,
+        "body_html": "",
+        "vendor": "Acme Coffee",
+        "product_type": "",
+        "status": "active",
+        "tags": "",
+        "published_scope": "global",
+        "created_at": spec.created_at,
+        "updated_at": spec.created_at,
+        "published_at": spec.created_at,
+        "options": [
+            {
+                "id": spec.id + 1,
+                "product_id": spec.id,
+                "name": spec.option,
+                "position": 1,
+                "values": [v.title for v in spec.variants],
+            }
+        ],
+        "variants": variants,
+        "images": [],
+        "image": None,
     }

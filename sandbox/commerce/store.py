@@ -38,19 +38,22 @@ class AnswerFault:
     """A write that is applied and whose answer is then lost: held back `delay_ms` (longer than the
     client waits), or dropped (the connection closes part-way through the answer); or, to compare, a
     request refused 503 by a gateway before the store saw it (`unavailable`). Matches requests by
-    method and a regular expression searched in the path; applies to the next `times` of them."""
+    method and a regular expression searched in the path (and, when set, one searched in the body:
+    a GraphQL mutation shares its path with the queries); applies to the next `times` of them."""
 
     method: str
     path: str
     answer: Answer
     delay_ms: int = 10_000
     times: int = 1
+    body: str | None = None
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: str = "") -> bool:
         return (
             self.times > 0
             and method.upper() == self.method.upper()
             and re.search(self.path, path) is not None
+            and (self.body is None or re.search(self.body, body) is not None)
         )
 
     def as_json(self) -> Json:
@@ -60,6 +63,7 @@ class AnswerFault:
             "answer": self.answer,
             "delay_ms": self.delay_ms,
             "times": self.times,
+            "body": self.body,
         }
 
 
@@ -113,9 +117,9 @@ class CommerceStore:
             return "Service Unavailable"
         return None
 
-    def fault_for(self, method: str, path: str) -> AnswerFault | None:
+    def fault_for(self, method: str, path: str, body: str = "") -> AnswerFault | None:
         """The lost-answer fault this request meets, if any (it uses up one of the fault's times)."""
-        fault = next((f for f in self.faults if f.matches(method, path)), None)
+        fault = next((f for f in self.faults if f.matches(method, path, body)), None)
         if fault is not None:
             fault.times -= 1
         return fault
@@ -130,7 +134,7 @@ class CommerceStore:
         return next((o for o in data.orders.values() if o["order_number"] == order_number), None)
 
     def state(self) -> Json:
-        """Return every shop's orders, subscriptions and cancellations, plus the mode."""
+        """Return every shop's orders, subscriptions, cancellations, products and returns, plus the mode."""
         return {
             "mode": self.mode.as_json(),
             "shops": {
@@ -138,6 +142,8 @@ class CommerceStore:
                     "orders": sorted(data.orders.values(), key=lambda o: o["order_number"]),
                     "subscriptions": list(data.subscriptions.values()),
                     "cancellations": list(data.cancellations),
+                    "products": sorted(data.products.values(), key=lambda p: p["id"]),
+                    "returns": list(data.returns),
                 }
                 for name, data in self.shops.items()
             },

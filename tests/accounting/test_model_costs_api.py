@@ -47,7 +47,7 @@ def test_that_every_model_call_is_costed_for_its_brand_and_the_report_shows_mode
     set_clock(client, datetime(2026, 11, 10, 9, 0, tzinfo=UTC))
     sandbox.admin("model", "DELETE", "requests")
     say(client, "costed-1", "where is my order 1001?")
-    say(client, "costed-1", "my coffee maker broke, what about my order 1001")  # the router asks the model
+    say(client, "costed-1", "my coffee maker broke, what about my order 1001")  # the router may ask the model
     event(client, "costed-1", "closed")
     requests = sandbox.admin("model", "GET", "requests").json()["requests"]
     chats = [r["body"] for r in requests if r["path"].endswith("/chat/completions")]
@@ -57,7 +57,8 @@ def test_that_every_model_call_is_costed_for_its_brand_and_the_report_shows_mode
     assert Counter(r.input_tokens for r in rows) == Counter(prompt_tokens(b) for b in chats)
     assert all(r.output_tokens > 0 for r in rows)
     assert {(r.thread_id, r.currency) for r in rows} == {("acme:costed-1", "USD")}
-    assert {r.workflow for r in rows} == {"order_status", "route"}
+    # each row names its caller; the retrained router asks the model rarely, so "route" may be absent
+    assert "order_status" in {r.workflow for r in rows} <= {"order_status", "route"}
     assert [r.cost for r in rows] == [priced(r.input_tokens, r.output_tokens) for r in rows]
     assert model_rows(client, "globex") == []
 

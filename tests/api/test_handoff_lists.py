@@ -199,5 +199,11 @@ def test_that_the_new_routes_and_fields_are_in_the_openapi_document(client: Test
     assert set(schemas["WaitingHandoffOut"]["properties"]) == {
         "conversation_id", "since", "reason", "unresolved", "last_customer_message", "writes",
     }  # fmt: skip
-    assert schemas["WriteOut"]["properties"]["kind"]["enum"] == ["cancel", "refund", "address_change"]
+    assert schemas["WriteOut"]["properties"]["kind"]["enum"] == [
+        "cancel",
+        "refund",
+        "address_change",
+        "order_cancel",
+        "exchange",
+    ]
     assert schemas["WriteOut"]["properties"]["result"]["enum"] == ["done", "refused", "failed"]

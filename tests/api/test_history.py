@@ -37,6 +37,7 @@ def test_that_a_refund_shows_its_ask_then_its_runs_and_its_write(
         "workflow": "returns_refunds",
         "terms": {"order": "#1001", "amount": "61.00", "currency": "USD"},
         "asked_turn": 1,
+        "pinned": {"policy": {"window_days": 30, "refund_cap": "100.00", "currency": "USD"}},
     }
     assert (view["status"], view["pending_handoff"], view["writes"]) == ("ai", None, [])
 
@@ -95,6 +96,7 @@ def test_that_a_cancellation_and_an_address_change_show_their_asks_and_their_wri
         "workflow": "cancel_subscription",
         "terms": {"subscription_id": "sub_501", "price": "29.00", "interval": "1 month"},
         "asked_turn": 2,
+        "pinned": None,
     }
     say(client, cancel, "yes, cancel it", message_id="m-3")
     view = read(client, cancel)
@@ -116,6 +118,7 @@ def test_that_a_cancellation_and_an_address_change_show_their_asks_and_their_wri
                         "country_code": "US"},
         },
         "asked_turn": 2,
+        "pinned": None,
     }  # fmt: skip
     say(client, move, "yes", message_id="m-3")
     writes = read(client, move)["writes"]

@@ -11,7 +11,8 @@ from tests.utils.sandbox import Sandbox
 def test_that_where_is_my_order_states_the_real_status_from_the_store(client: TestClient) -> None:
     conversation = new_conversation()
     out = say(client, conversation, "where is my order 1001?")
-    assert out["intents"] == [{"name": "order_status", "confidence": 1.0}]
+    assert [i["name"] for i in out["intents"]] == ["order_status"]
+    assert out["intents"][0]["confidence"] >= 0.9  # calibrated: sure, not certain
     assert out["workflows"] == [{"name": "order_status", "status": "resolved"}]
     assert out["handoff"] is None
     assert out["reply"] == (

@@ -20,7 +20,7 @@ def test_that_the_generated_brands_load_and_each_workflow_section_passes_its_sch
     sizes = [len(b.workflows) for b in brands.values() if b.brand_id.startswith("brand")]
     assert max(sizes) == 30 and min(sizes) >= 15
     first = brands["brand0001"]
-    params = registry["synthetic_25"].params_for(first)
+    params = registry["synthetic_20"].params_for(first)
     assert params is not None and params.instructions.startswith("For brand0001: ")  # type: ignore[attr-defined]
 
 

@@ -23,6 +23,7 @@ from sandbox.serve import ServerThread
 
 UPS_1001 = "1Z999AA10123456784"
 UPS_9001 = "1Z999AA10290019002"
+UPS_1004 = "1Z999AA10104004100"
 """Order #9001 of every shop without hand-written demo data (`sandbox.commerce.generic`)."""
 USPS_1003 = "9400111899223854165703"
 ROYAL_MAIL_2001 = "RB123456785GB"
@@ -485,7 +486,7 @@ def test_that_reset_forgets_plants_and_modes(http: Callable[[str], httpx.Client]
     assert ups.post("/_admin/reset").json() == {"reset": True}
     state = ups.get("/_admin/state").json()
     assert (sorted(state["shipments"]), state["mode"]["mode"], state["tokens"]) == (
-        [UPS_1001, UPS_9001],
+        [UPS_1004, UPS_1001, UPS_9001],
         "normal",
         0,
     )

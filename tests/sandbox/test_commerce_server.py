@@ -85,7 +85,8 @@ def test_that_the_default_open_status_hides_closed_orders_as_shopify_does(client
     url = ORDERS.format(shop="acme")
     assert order_names(client.get(url, params={"name": "1001"}, headers=shopify())) == []
     assert order_names(client.get(url, params={"name": "1002"}, headers=shopify())) == ["#1002"]
-    assert order_names(client.get(url, params={"status": "closed"}, headers=shopify())) == ["#1001", "#1003"]
+    closed = order_names(client.get(url, params={"status": "closed"}, headers=shopify()))
+    assert closed == ["#1004", "#1001", "#1003"]
     assert client.get(url, params={"status": "bogus"}, headers=shopify()).json() == {
         "errors": {"status": ["is not included in the list"]}
     }
@@ -98,7 +99,7 @@ def test_that_an_email_filter_keeps_only_that_customers_orders_newest_first(clie
     crossed = client.get(
         url, params={"name": "1003", "email": "alice@example.com", "status": "any"}, headers=shopify()
     )
-    assert order_names(alice) == ["#1002", "#1001"]
+    assert order_names(alice) == ["#1004", "#1002", "#1001"]
     assert order_names(carol) == ["#1003"]
     assert order_names(crossed) == []
 
@@ -571,7 +572,7 @@ def test_that_reset_reseeds_data_and_forgets_mode_requests_and_keys(client: http
     assert state["mode"] == {"mode": "normal", "delay_ms": 1000, "fail_every": 2}
     assert state["shops"]["acme"]["subscriptions"][0] == SUB_501
     assert state["shops"]["acme"]["cancellations"] == []
-    assert [o["note"] for o in state["shops"]["acme"]["orders"]] == [None, None, None]
+    assert [o["note"] for o in state["shops"]["acme"]["orders"]] == [None, None, None, None]
     assert client.get("/_admin/requests").json() == {"requests": []}
     assert client.post(CANCEL_501, json={"cancellation_reason": "new"}, headers=headers).status_code == 200
 
@@ -579,7 +580,7 @@ def test_that_reset_reseeds_data_and_forgets_mode_requests_and_keys(client: http
 def test_that_state_lists_every_shops_orders_and_subscriptions(client: httpx.Client) -> None:
     shops = client.get("/_admin/state").json()["shops"]
     assert {name: [o["name"] for o in shop["orders"]] for name, shop in shops.items()} == {
-        "acme": ["#1001", "#1002", "#1003"],
+        "acme": ["#1001", "#1002", "#1003", "#1004"],
         "globex": ["#2001"],
     }
     assert {name: [s["id"] for s in shop["subscriptions"]] for name, shop in shops.items()} == {

@@ -164,7 +164,7 @@ def test_that_each_shop_accepts_only_its_own_dev_tokens(commerce: httpx.Client) 
 def test_that_the_demo_shops_keep_their_data_beside_a_new_brand(commerce: httpx.Client) -> None:
     shops = commerce.get("/_admin/state").json()["shops"]
     assert {name: [o["name"] for o in shop["orders"]] for name, shop in shops.items()} == {
-        "acme": ["#1001", "#1002", "#1003"],
+        "acme": ["#1001", "#1002", "#1003", "#1004"],
         "globex": ["#2001"],
         "initech-shop": ["#9001", "#9002"],
     }

@@ -98,6 +98,7 @@ def test_that_the_open_confirmation_is_the_latest_ask_of_a_waiting_run_in_its_sh
         "workflow": "cancel_subscription",
         "terms": {"subscription_id": "sub_501", "price": "29.00", "interval": "1 month"},
         "asked_turn": 3,
+        "pinned": None,
     }
     del runs["cancel_subscription"]
     assert open_confirmation(runs, REGISTRY).model_dump()["terms"] == {  # type: ignore[union-attr]

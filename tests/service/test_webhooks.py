@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from brands import BrandConfig, WebhookConfig, default_brands
+from brands import BRANDS_DIR, BrandConfig, WebhookConfig, default_brands, load_brand_file
 from config.settings import Settings
 from service.core import Service, open_service
 from service.webhooks import notify, verify
@@ -247,7 +247,12 @@ async def test_that_outside_dev_an_unset_secret_variable_sends_nothing(
     sandbox: Sandbox, acme: BrandConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ACME_WEBHOOK_SECRET")
-    async with open_service(Settings(env="prod", database_url=None, data_dir=tmp_path)) as service:
+    for path in BRANDS_DIR.glob("*.yaml"):  # a prod start needs every credential its brands name
+        for name in load_brand_file(path).credential_variables().values():
+            if name != "ACME_WEBHOOK_SECRET":
+                monkeypatch.setenv(name, "set")
+    settings = Settings(env="prod", database_url=None, data_dir=tmp_path, brands_dir=BRANDS_DIR)
+    async with open_service(settings) as service:
         await notify(service, acme, "conv-7", "conversation.awaiting_human", DATA)
         await delivered(service)
     assert (sandbox.webhook_requests("/acme"), outcomes()) == ([], {"unsigned": 1})

@@ -47,7 +47,13 @@ def test_that_an_order_is_named_the_brands_way() -> None:
 
 def test_that_every_write_tool_of_the_registry_says_what_it_writes() -> None:
     writes = {t.name: t.written for w in REGISTRY for t in w.tools if t.writes}
-    assert sorted(writes) == ["cancel_subscription", "issue_refund", "update_shipping_address"]
+    assert sorted(writes) == [
+        "cancel_order",
+        "cancel_subscription",
+        "exchange_items",
+        "issue_refund",
+        "update_shipping_address",
+    ]
     assert all(reader is not None for reader in writes.values())
     with pytest.raises(ValueError, match="write tool 'wipe' must say what it writes"):
         ToolSpec("wipe", "wipes an order", OrderArgs, wipe, writes=True)

@@ -50,10 +50,23 @@ class Sandbox:
         return self.admin("commerce", "GET", "requests").json()["requests"]
 
     def lose_answer(
-        self, method: str, path: str, answer: str, delay_ms: int = 10_000, times: int = 1
+        self,
+        method: str,
+        path: str,
+        answer: str,
+        delay_ms: int = 10_000,
+        times: int = 1,
+        body: str | None = None,
     ) -> None:
         """The store applies the next matching write, then loses its answer (`/_admin/faults`)."""
-        fault = {"method": method, "path": path, "answer": answer, "delay_ms": delay_ms, "times": times}
+        fault = {
+            "method": method,
+            "path": path,
+            "answer": answer,
+            "delay_ms": delay_ms,
+            "times": times,
+            "body": body,
+        }
         self.admin("commerce", "POST", "faults", fault)
 
     def webhook_requests(self, path: str) -> list[dict]:

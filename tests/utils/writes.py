@@ -1,4 +1,4 @@
-"""The three confirmed writes as a customer drives them, and what the store holds after each.
+"""The confirmed writes as a customer drives them, and what the store holds after each.
 
 Each flow: the customer's messages up to the confirmation question, then "yes"; the write's request
 (method and path, for the store's lost-answer faults); and how many times the store applied it.
@@ -31,6 +31,11 @@ def cancellations_of_501(sandbox: Sandbox) -> int:
 def address_of_1002_changed(sandbox: Sandbox) -> int:
     order = next(o for o in _shop(sandbox)["orders"] if o["name"] == "#1002")
     return int(order["shipping_address"]["address1"] == "500 Oak Road")
+
+
+def cancels_of_1002(sandbox: Sandbox) -> int:
+    order = next(o for o in _shop(sandbox)["orders"] if o["name"] == "#1002")
+    return int(order["cancelled_at"] is not None) * len(order["refunds"])
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,10 @@ FLOWS = (
         "address", "address_change",
         ("I put the wrong address on order 1002", "500 Oak Road, Springfield, IL 62704"),
         "PUT", r"/orders/\d+\.json$", address_of_1002_changed, "500 Oak Road",
+    ),
+    WriteFlow(
+        "order_cancel", "cancel_order", ("I want to cancel order 1002",),
+        "POST", r"/orders/\d+/cancel\.json$", cancels_of_1002, "order #1002 is cancelled",
     ),
 )  # fmt: skip
 

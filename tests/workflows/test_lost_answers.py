@@ -72,5 +72,10 @@ def test_that_a_write_the_store_never_applied_is_reported_as_being_checked_not_a
     out = confirm(short_turns, flow, conversation)
     assert flow.applied(sandbox) == 0
     assert out["handoff"] == {"reason": "write_unconfirmed", "unresolved": [flow.workflow]}
-    what = {"refund": "refund", "cancel": "cancellation", "address": "address change"}[flow.name]
+    what = {
+        "refund": "refund",
+        "cancel": "cancellation",
+        "address": "address change",
+        "order_cancel": "cancellation",
+    }[flow.name]
     assert out["reply"] == f"{why('write_unconfirmed', what=what)} {CLOSINGS['write_unconfirmed']}"

@@ -27,7 +27,7 @@ def _brands_enabling_invoices(folder: Path) -> Path:
     for path in BRANDS_DIR.glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         if path.stem == "acme":
-            text = text.replace("address_change, handoff]", "address_change, invoices, handoff]")
+            text = text.replace("exchange_item, handoff]", "exchange_item, invoices, handoff]")
             assert "invoices" in text
         (folder / path.name).write_text(text, encoding="utf-8")
     return folder

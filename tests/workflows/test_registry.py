@@ -80,10 +80,19 @@ def test_that_the_routers_labels_are_the_registrys() -> None:
         "handoff",
     ]
     assert REGISTRY.label_of("newsletter_subscription") == OTHER
-    assert REGISTRY.label_of("cancel_order") == OTHER
+    assert REGISTRY.label_of("cancel_order") == "cancel_order"
     assert REGISTRY.label_of(NONE) == NONE
     assert set(REGISTRY.router.labels) == {*REGISTRY.names, OTHER, NONE}
-    assert REGISTRY.router.label_of == load_model().label_of  # the shipped artefact agrees, class by class
+    trained = load_model()
+    moved = {
+        c: (t, r)
+        for c, t, r in zip(trained.classes, trained.label_of, REGISTRY.router.label_of, strict=True)
+        if t != r
+    }
+    # the shipped artefact agrees class by class, but for Bitext's `cancel_order` and our `exchange_item`,
+    # trained as `other` and taken by their new workflows (the registry check allows that); a retrain
+    # makes them agree
+    assert moved == {"cancel_order": (OTHER, "cancel_order"), "exchange_item": (OTHER, "exchange_item")}
 
 
 def test_that_the_models_routing_labels_and_prompt_are_the_registrys() -> None:
@@ -114,7 +123,7 @@ def test_that_brands_may_enable_only_registered_workflows(tmp_path: Path) -> Non
     text = (
         (BRANDS_DIR / "acme.yaml")
         .read_text()
-        .replace("address_change, handoff]", "address_change, refunds, handoff]")
+        .replace("exchange_item, handoff]", "exchange_item, refunds, handoff]")
     )
     (tmp_path / "acme.yaml").write_text(text)
     brand = load_brands(tmp_path)["acme"]

@@ -10,9 +10,10 @@ import yaml
 
 from bench.synthetic_workflows import SyntheticParams, scaled_registry
 from brands import BrandConfig, default_brands, load_brand_file
+from workflows.registry import REGISTRY as REAL
 from workflows.registry import RegistryError
 
-REGISTRY = scaled_registry(7)  # the five real workflows, synthetic_01 and synthetic_02
+REGISTRY = scaled_registry(len(REAL.workflows) + 2)  # the real workflows, synthetic_01 and synthetic_02
 
 
 def brand_with(workflows: object) -> BrandConfig:

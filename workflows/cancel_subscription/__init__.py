@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from brands import SubscriptionPolicy
+from tools.order_cancel import FIND_CANCELLABLE
 from tools.subscriptions import CANCEL_SUBSCRIPTION, GET_SUBSCRIPTION
 from workflows.cancel_subscription.policy import CancelPolicy
 from workflows.spec import Params, RouterSpec, Workflow
@@ -22,7 +23,7 @@ INSTRUCTIONS = """You are the subscription-cancellation workflow of a customer-s
 WORKFLOW = Workflow(
     name="cancel_subscription",
     instructions=INSTRUCTIONS,
-    tools=(GET_SUBSCRIPTION, CANCEL_SUBSCRIPTION),
+    tools=(GET_SUBSCRIPTION, FIND_CANCELLABLE, CANCEL_SUBSCRIPTION),
     policy=CancelPolicy(),
     params=Params("subscriptions", SubscriptionPolicy),
     router=RouterSpec(

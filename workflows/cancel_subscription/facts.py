@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NotRequired
+from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -15,12 +15,15 @@ class SubscriptionTerms(TypedDict):
     price: str
     interval: str
     status: str
+    retention: NotRequired[dict[str, Any] | None]
+    """With an offer: the brand's retention offer as made (`policy.retention_of`)."""
     turn: int
 
 
 class CancelFacts(TypedDict, total=False):
     offer: SubscriptionTerms | None
-    """The retention offer made, with the terms it was made on."""
+    """The retention offer made, with the terms it was made on; its `retention` (`{"text", "terms"}`
+    or None) is the brand's offer as made then, honoured whatever the brand file says later."""
     asked: SubscriptionTerms | None
     """The confirmation question asked: these terms, in that turn."""
     confirmed: SubscriptionTerms | None
@@ -32,4 +35,9 @@ class CancelFacts(TypedDict, total=False):
     """The turn the customer accepted the offer in."""
     kept: int
     """The turn the customer said not to cancel in."""
+    choices: dict[str, Any] | None
+    """The open orders and active subscriptions we asked the customer to choose between
+    (`workflows.kit.cancellable`)."""
+    other_chosen: int
+    """The turn the customer chose an order, not a subscription, to cancel."""
     policy_refusals: NotRequired[int]

@@ -24,8 +24,9 @@ from typing import Any
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
 from brands.context import BrandContext
-from routing.ids import named_subscriptions
+from routing.ids import named_orders, named_subscriptions
 from tools.errors import error_code
+from tools.order_cancel import FIND_CANCELLABLE
 from tools.subscriptions import CANCEL_SUBSCRIPTION, GET_SUBSCRIPTION
 from workflows.cancel_subscription.facts import CancelFacts
 from workflows.cancel_subscription.rules import (
@@ -35,6 +36,7 @@ from workflows.cancel_subscription.rules import (
     read_confirmation,
     read_offer_answer,
 )
+from workflows.kit.cancellable import SUBSCRIPTION_WORDS, choices, which_text
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
 from workflows.kit.subgraph import failed_lookup
@@ -55,12 +57,18 @@ def _terms(step: Mapping[str, Any]) -> str:
     return f"{step['product']}, {step['price']} every {step['interval']}"
 
 
-def offer_text(ctx: BrandContext) -> str:
+def retention_of(ctx: BrandContext) -> dict[str, Any] | None:
+    """The brand's retention offer as it is made now; kept with the offer in the run's facts, so an
+    offer made is honoured whatever the brand file says later."""
     offer = ctx.brand.subscriptions.retention_offer
+    return None if offer is None else {"text": offer.text, "terms": offer.terms}
+
+
+def offer_text(offer: Mapping[str, Any] | None) -> str:
     if offer is None:
         return ""
-    terms = f" ({offer.terms})" if offer.terms else ""
-    return f" Before you go: we can give you {offer.text}{terms}. Would you like that instead, or shall I cancel?"
+    terms = f" ({offer['terms']})" if offer.get("terms") else ""
+    return f" Before you go: we can give you {offer['text']}{terms}. Would you like that instead, or shall I cancel?"
 
 
 def confirm_text(asked: Mapping[str, Any]) -> str:
@@ -84,7 +92,6 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
     ) -> Step:
         """Read the customer's answer to what we asked last, in code; look up or cancel ourselves."""
-        del ctx
         text = customer_text(transcript)
         asked, offer = facts.get("asked"), facts.get("offer")
         if asked and not facts.get("cancelled") and asked["turn"] < turn:
@@ -106,7 +113,17 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
                 return Step(facts={"accepted": turn})
         named = sorted(named_subscriptions(text))
         if named:  # a (new) ask naming a subscription: look it up first, in code
-            return Step((_lookup(named[0], turn),))
+            return Step((_lookup(named[0], turn),), {"choices": None})
+        naming = ctx.brand.commerce.order_name
+        if facts.get("choices") and named_orders(text, naming.prefix, naming.suffix):  # chose an order
+            return Step(facts={"choices": None, "other_chosen": turn})
+        if (
+            not (offer or asked)
+            and "cancel_order" in ctx.brand.workflows
+            and not SUBSCRIPTION_WORDS.search(text)
+        ):
+            # "cancel it": an order or a subscription? (workflows.kit.cancellable)
+            return Step((policy_call(FIND_CANCELLABLE.name, {}, turn, "find"),))
         return Step()
 
     def call_args(self, confirmed: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,6 +183,14 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
             return Outcome(
                 "resolved", "All right, I have not cancelled anything: your subscription stays active."
             )
+        if facts.get("other_chosen") == turn:
+            return Outcome("resolved", "All right: your subscription stays as it is.")
+        found = good(results(transcript, FIND_CANCELLABLE.name))
+        if found and found[-1].artifact["orders"] and found[-1].artifact["subscriptions"]:
+            orders, subs = found[-1].artifact["orders"], found[-1].artifact["subscriptions"]
+            return Outcome(
+                "waiting", which_text(orders, subs), facts={"choices": choices(orders, subs, turn)}
+            )
         return self._after_lookup(transcript, facts, turn, ctx) or self._fallback(
             transcript, facts, turn, ctx
         )
@@ -185,9 +210,12 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         terms = {**sub, "turn": turn}
         if not (offer and offer["subscription_id"] == sub["subscription_id"] and offer["turn"] < turn):
             # a new ask: make the offer (once); a brand without one asks to confirm at once
-            reply = f"{described} {confirm_text(terms)}" if no_offer else f"{described}{offer_text(ctx)}"
+            retention = retention_of(ctx)
+            reply = (
+                f"{described} {confirm_text(terms)}" if no_offer else f"{described}{offer_text(retention)}"
+            )
             made = {
-                "offer": terms,
+                "offer": {**terms, "retention": retention},
                 "asked": terms if no_offer else None,
                 "confirmed": None,
                 "cancelled": None,
@@ -197,7 +225,9 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         already_asked = asked is not None and asked["subscription_id"] == sub["subscription_id"]
         if facts.get("declined") == turn or no_offer or already_asked:  # (again) the confirmation question
             return Outcome("waiting", confirm_text(terms), facts={"asked": terms, "confirmed": None})
-        return Outcome("waiting", f"{described}{offer_text(ctx)}")  # not answered yet: the offer stands
+        return Outcome(
+            "waiting", f"{described}{offer_text(_retention(offer))}"
+        )  # not answered yet: the offer stands
 
     def _fallback(
         self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
@@ -211,7 +241,9 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
                 again = f"I cannot cancel anything yet: {reason}. {confirm_text(asked)}"
                 return Outcome("waiting", again, facts={"asked": {**asked, "turn": turn}})
             return Outcome("waiting", f"I cannot cancel anything yet: {reason}. {ASK_ID}")
-        failed = errors(results(transcript))
+        failed = [
+            m for m in errors(results(transcript)) if m not in results(transcript, FIND_CANCELLABLE.name)
+        ]
         if any(error_code(m) == "not_found" for m in failed):
             return Outcome("waiting", "I could not find that subscription. Could you check the id?")
         if failed:
@@ -219,6 +251,13 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         offer = facts.get("offer")
         if asked and not facts.get("cancelled"):  # asked again: a yes now counts in the next turn
             return Outcome("waiting", confirm_text(asked), facts={"asked": {**asked, "turn": turn}})
-        if offer and not facts.get("cancelled") and ctx.brand.subscriptions.retention_offer is not None:
-            return Outcome("waiting", f"About subscription {offer['subscription_id']}:{offer_text(ctx)}")
+        if offer and not facts.get("cancelled") and _retention(offer) is not None:
+            return Outcome(
+                "waiting", f"About subscription {offer['subscription_id']}:{offer_text(_retention(offer))}"
+            )
         return Outcome("waiting", final_text(transcript) or ASK_ID)
+
+
+def _retention(offer: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The retention offer made (pinned with it); None when none was made."""
+    return (offer or {}).get("retention")

@@ -28,7 +28,7 @@ WORKFLOW = Workflow(
     params=Params("returns", ReturnsParams),
     router=RouterSpec(
         description="return an item, get or check a refund, the refund policy",
-        classes=("returns_refunds", "get_refund", "track_refund", "check_refund_policy"),
+        classes=("returns_refunds", "return_item", "get_refund", "track_refund", "check_refund_policy"),
         examples=Path(__file__).with_name("router_examples.jsonl"),
     ),
 )

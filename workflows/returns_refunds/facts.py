@@ -21,6 +21,8 @@ class RefundTerms(ReturnFacts):
     """A refund as we asked it: the order's return facts, the amount, and the turn."""
 
     amount: str
+    policy: NotRequired[dict[str, object]]
+    """The brand's returns terms when we asked (window, cap, currency), pinned for this conversation."""
     turn: int
 
 

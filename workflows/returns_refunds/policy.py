@@ -26,6 +26,7 @@ from typing import Any
 
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
 
+from brands import ReturnsPolicy as ReturnsParams
 from brands.context import BrandContext
 from routing.ids import named_orders
 from tools.errors import error_code
@@ -59,6 +60,16 @@ WHY: Mapping[ReturnRefusal, str] = {
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def pinned(rules: ReturnsParams) -> dict[str, Any]:
+    """The brand's returns terms as shown with an ask, kept in the run's facts: a yes executes on
+    them unless the brand's policy at the yes refuses (a lower cap, a shorter window)."""
+    return {
+        "window_days": rules.window_days,
+        "refund_cap": f"{rules.refund_cap:.2f}",
+        "currency": rules.currency,
+    }
 
 
 def confirm_text(asked: Mapping[str, Any]) -> str:
@@ -161,7 +172,9 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
         cleared = {"asked": None, "confirmed": None}
         if refusal is not None and refusal.rule in WHY:
             why = WHY[refusal.rule].format(days=rules.window_days)  # type: ignore[index]  # checked above
-            reply = f"I cannot refund order {confirmed['order']} myself: {why}."
+            changed = confirmed.get("policy") not in (None, pinned(rules))
+            since = "our returns policy changed since I asked you, and now " if changed else ""
+            reply = f"I cannot refund order {confirmed['order']} myself: {since}{why}."
             return Outcome("handed_off", reply, refusal.rule, facts=cleared)
         if code in ("terms_changed", "confirmation_mismatch"):  # the live order changed: ask again
             reason = result.text.removeprefix("Error: ")
@@ -199,7 +212,7 @@ class ReturnsPolicy(ConfirmedWrite[RefundsFacts]):
                 "confirmed": None,
             }
             return Outcome("handed_off", reply, refusal, facts=remembered)
-        asked = {**order, "amount": order["total"], "turn": turn}
+        asked = {**order, "amount": order["total"], "policy": pinned(rules), "turn": turn}
         remembered = {
             "orders": known,
             "return": {**order, "refusal": None},

@@ -1,0 +1,152 @@
+"""Train the injection meter's linear model offline: `make train-detector` (needs scikit-learn, the
+`train` extra; nothing at run time needs it).
+
+Reads the tune split of the trainable sources (texts the model scores: `MIN_WORDS` or more) of `bench.injection_corpus` only (the report split is
+never read here; `carrier-events` is never trained on: karrio's samples are LGPL-3.0). Features are
+`tools.injection_model.features` of the folded text, present or not, L2-normalised; the model is
+scikit-learn's `LogisticRegression` (L2), every source weighted to the same total so the 8,000
+Bitext messages do not drown the 30 InjecAgent ones. The threshold is chosen on out-of-fold scores
+(5 folds of the tune split): the lowest at which no negative source flags more than
+`MAX_FALSE_FLAGS`. Features seen in fewer than `MIN_DF` tune texts are dropped, and weights under
+`MIN_WEIGHT` are left out of the artefact, which keeps it small.
+
+The artefact, `tools/injection_model.json`, holds numbers learned from MIT data (BIPIA, InjecAgent,
+AgentDojo), Bitext's CDLA-Sharing-1.0 sample (a model trained on it is a "Result" under that licence,
+as the router's is) and this project's notes: no text of any set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from bench import injection_augment
+from bench.injection_corpus import TRAINABLE, Example, examples
+from tools.injection import fold
+from tools.injection_model import MODEL_PATH, features, scored, words_of
+
+MIN_DF = 2
+MIN_WEIGHT = 0.05
+MAX_FALSE_FLAGS = 0.01
+"""Out-of-fold false-flag rate allowed per negative source when choosing the threshold."""
+C = 4.0
+AUGMENTED = 600
+"""Template notes and template events (`bench.injection_augment`) added to training, each."""
+FOLDS = 5
+ATTRIBUTION = (
+    "Weights learned from BIPIA (Microsoft, MIT), InjecAgent (MIT), AgentDojo (MIT), the Bitext Sample "
+    "Pre-built Customer Support dataset ((c) Bitext, CDLA-Sharing-1.0) and this project's own notes."
+)
+
+
+def _matrix(rows: Sequence[set[str]], vocabulary: dict[str, int]):
+    from scipy.sparse import csr_matrix  # offline only: not a run-time dependency
+
+    data: list[float] = []
+    indices: list[int] = []
+    indptr = [0]
+    for found in rows:
+        kept = sorted(vocabulary[f] for f in found if f in vocabulary)
+        value = 1.0 / math.sqrt(len(found)) if found else 0.0
+        data += [value] * len(kept)
+        indices += kept
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocabulary)))
+
+
+def _weights(train: Sequence[Example]) -> list[float]:
+    per_source = Counter(e.source for e in train)
+    sources = len(per_source)
+    return [len(train) / (sources * per_source[e.source]) for e in train]
+
+
+def _fit(train: Sequence[Example], rows: Sequence[set[str]], vocabulary: dict[str, int]):
+    from sklearn.linear_model import LogisticRegression  # offline only: not a run-time dependency
+
+    fitted = LogisticRegression(C=C, max_iter=5000)
+    fitted.fit(_matrix(rows, vocabulary), [e.label for e in train], sample_weight=_weights(train))
+    return fitted
+
+
+def _vocabulary(rows: Sequence[set[str]]) -> dict[str, int]:
+    df = Counter(f for found in rows for f in found)
+    return {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
+
+
+def _threshold(tune: Sequence[Example], rows: Sequence[set[str]]) -> float:
+    """The lowest threshold at which no negative source flags more than `MAX_FALSE_FLAGS`, out of fold."""
+    scores = [0.0] * len(tune)
+    for fold_index in range(FOLDS):
+        train = [i for i in range(len(tune)) if i % FOLDS != fold_index]
+        held = [i for i in range(len(tune)) if i % FOLDS == fold_index]
+        vocabulary = _vocabulary([rows[i] for i in train])
+        fitted = _fit([tune[i] for i in train], [rows[i] for i in train], vocabulary)
+        for i, p in zip(
+            held, fitted.predict_proba(_matrix([rows[i] for i in held], vocabulary))[:, 1], strict=True
+        ):
+            scores[i] = float(p)
+    threshold = 0.0
+    for source in sorted({e.source for e in tune if e.label == 0}):
+        negatives = sorted((scores[i] for i, e in enumerate(tune) if e.source == source), reverse=True)
+        allowed = math.floor(MAX_FALSE_FLAGS * len(negatives))
+        if allowed < len(negatives):
+            threshold = max(threshold, negatives[allowed] + 1e-6)
+    for source in sorted({e.source for e in tune if e.label == 1}):
+        positives = [scores[i] for i, e in enumerate(tune) if e.source == source]
+        recall = sum(p >= threshold for p in positives) / len(positives)
+        print(f"out of fold, {source:12} recall {recall:6.1%} at threshold {threshold:.4f}")
+    return threshold
+
+
+def domain_of(tune: Sequence[Example]) -> frozenset[str]:
+    """The words of at least `MIN_DF` benign tune texts."""
+    df = Counter(w for e in tune if e.label == 0 for w in set(words_of(fold(e.text))))
+    return frozenset(w for w, n in df.items() if n >= MIN_DF)
+
+
+def training_set() -> list[Example]:
+    """The tune split of the trainable sources, and our template notes and events."""
+    made = [Example("template-notes", t, 0) for t in injection_augment.notes(AUGMENTED)]
+    made += [Example("template-events", t, 0) for t in injection_augment.events(AUGMENTED)]
+    return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
+
+
+def train() -> dict:
+    tune = training_set()
+    domain = domain_of(tune)
+    rows = [features(fold(e.text), domain) for e in tune]
+    threshold = _threshold(tune, rows)
+    vocabulary = _vocabulary(rows)
+    fitted = _fit(tune, rows, vocabulary)
+    coefficients = fitted.coef_[0]
+    weights = {
+        f: round(float(coefficients[i]), 4)
+        for f, i in vocabulary.items()
+        if abs(coefficients[i]) >= MIN_WEIGHT
+    }
+    return {
+        "format": 1,
+        "attribution": ATTRIBUTION,
+        "trained_on": f"tune split of {', '.join(sorted(TRAINABLE))} ({len(tune)} texts)",
+        "threshold": round(threshold, 6),
+        "bias": round(float(fitted.intercept_[0]), 6),
+        "domain": sorted(domain),
+        "weights": dict(sorted(weights.items())),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args(argv)
+    artefact = train()
+    MODEL_PATH.write_text(json.dumps(artefact, separators=(",", ":")) + "\n", encoding="utf-8")
+    size = MODEL_PATH.stat().st_size
+    print(f"wrote {MODEL_PATH.name}: {len(artefact['weights'])} weights, {size / 1024:.0f} KiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Which language a customer's message is written in, when we are sure enough to act on it.
+
+A kept library does the reading: py3langid (BSD-3-Clause, a maintained fork of langid.py: a naive
+Bayes model over character n-grams, shipped inside the package, so nothing is fetched at run time).
+A message counts as foreign only when it has at least `MIN_WORDS` words and the library puts at
+least `MIN_CONFIDENCE` of its probability on languages the brand does not serve (the decision is
+served or not: "¿Dónde está mi pedido?" is Spanish, Galician or Catalan to the library, surely not
+English): a short "ok merci" or a typo-ridden English line is never handed off for its language. Pure but for loading the library's model once per process, on import (~1 s).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+MIN_WORDS = 3
+MIN_CONFIDENCE = 0.9
+LANGUAGES = (
+    "en de fr es it pt nl sv da no fi pl cs sk hu ro bg hr sl sr lt lv et el ru uk tr ar he fa hi "
+    "zh ja ko vi th id ms tl ca eu gl ga cy is"
+).split()
+"""The languages the detector chooses among: the ones customers write to a Western shop in; fewer
+candidates means fewer short English lines read as something exotic."""
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_IDS = re.compile(r"\bsub_\w+|[\w.+-]+@[\w-]+\.[\w.-]+|#?\d+")
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    found = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    found.set_languages(LANGUAGES)
+    return found
+
+
+_identifier()  # loaded on import, never inside a running event loop (a file read and decompression)
+
+
+def detect(text: str) -> tuple[str, float]:
+    """The language of `text` (ISO 639-1) and the library's probability for it."""
+    lang, prob = _identifier().classify(_IDS.sub(" ", text))
+    return str(lang), float(prob)
+
+
+def foreign_language(text: str, served: Collection[str]) -> str | None:
+    """The likeliest language of `text` when it is surely not one the brand serves (`served`)."""
+    plain = _IDS.sub(" ", text)
+    if len(_WORD.findall(plain)) < MIN_WORDS:
+        return None
+    ranked = _identifier().rank(plain)
+    unserved = sum(float(p) for lang, p in ranked if lang not in served)
+    if unserved < MIN_CONFIDENCE:
+        return None
+    return str(ranked[0][0])

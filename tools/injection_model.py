@@ -1,0 +1,90 @@
+"""The learned half of the injection meter: a linear model over words and character n-grams.
+
+`score(folded)` is the probability that a text is an instruction meant for the assistant (an
+injection) rather than a customer's message, a carrier's event or a delivery note; `flagged(folded)`
+compares it with the threshold chosen when the model was trained. The text given is already folded
+(`tools.injection.fold`). The weights are data, `tools/injection_model.json`, written offline by
+`make train-detector` (`bench/injection_train.py`, scikit-learn); reading them needs nothing but the
+standard library, and `features` is the one function both sides use, so training and run time can
+never read a text differently.
+
+A text's features are a set (present or not): `w:` words, `b:` word pairs, `c:` character 3- to
+5-grams of the words joined by single spaces; digits read as `0`; and `o:<q>` for each step `q` of
+`OOV_STEPS` that the share of the text's words outside the artefact's `domain` (the words of the
+benign training texts: customer messages and notes) reaches. Injections talk about other things
+than orders and parcels, so that share says much. The vector is L2-normalised, so the score is
+`sigmoid(bias + sum(weights of the features present) / sqrt(number of features))`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from functools import cache
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).resolve().parent / "injection_model.json"
+MIN_WORDS = 4
+"""Shorter texts ("amazing", "FedEx Pak") are not scored: too few features to say anything."""
+MAX_CHARS = 2000
+"""Only the first characters are read: enough for any note or event, and the cost stays small."""
+
+OOV_STEPS = (0.2, 0.35, 0.5, 0.65, 0.8)
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_DIGIT = re.compile(r"\d")
+
+
+def words_of(folded: str) -> list[str]:
+    return _WORD.findall(_DIGIT.sub("0", folded[:MAX_CHARS]))
+
+
+def features(folded: str, domain: frozenset[str]) -> set[str]:
+    """Every feature of a folded text (see the module docstring)."""
+    words = words_of(folded)
+    found = {f"w:{w}" for w in words}
+    found.update(f"b:{a} {b}" for a, b in itertools.pairwise(words))
+    line = f" {' '.join(words)} "
+    for n in (3, 4, 5):
+        found.update(f"c:{line[i : i + n]}" for i in range(len(line) - n + 1))
+    if words:
+        outside = sum(w not in domain for w in words) / len(words)
+        found.update(f"o:{q}" for q in OOV_STEPS if outside >= q)
+    return found
+
+
+class Model:
+    """Weights, bias and threshold as read from the JSON artefact."""
+
+    def __init__(self, data: dict) -> None:
+        self.weights: dict[str, float] = data["weights"]
+        self.bias = float(data["bias"])
+        self.threshold = float(data["threshold"])
+        self.domain = frozenset(data["domain"])
+
+    def score(self, folded: str) -> float:
+        found = features(folded, self.domain)
+        if not found:
+            return 0.0
+        total = sum(self.weights.get(f, 0.0) for f in found) / math.sqrt(len(found))
+        return 1.0 / (1.0 + math.exp(-(self.bias + total)))
+
+
+@cache
+def model() -> Model:
+    return Model(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+def score(folded: str) -> float:
+    return model().score(folded)
+
+
+def scored(folded: str) -> bool:
+    """Whether the model reads this text at all (`MIN_WORDS`)."""
+    return len(words_of(folded)) >= MIN_WORDS
+
+
+def flagged(folded: str) -> bool:
+    return scored(folded) and score(folded) >= model().threshold

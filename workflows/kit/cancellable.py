@@ -1,0 +1,44 @@
+""" "Cancel it": which of the customer's open orders and active subscriptions, asked once.
+
+An ask to cancel that names nothing may be routed to `cancel_order`, to `cancel_subscription`, or to
+both (the router is unsure between them). Each reads the customer's open orders and active
+subscriptions (`tools.order_cancel.find_cancellable`) and, when there is more than one thing it
+could mean, asks the same question in the same words (`which_text`), so a turn that ran both says
+it once (`compose` says a reply once). The customer's answer names one: the workflow it is not for
+says that its thing stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+SUBSCRIPTION_WORDS = re.compile(r"\b(subscri\w*|membership|plan|club|recurring|monthly)\b", re.IGNORECASE)
+"""Words that say the customer means a subscription: no question which."""
+
+
+def _order(o: Mapping[str, Any]) -> str:
+    return f"order {o['order']} ({', '.join(o['items'])}, {o['total']} {o['currency']})"
+
+
+def _subscription(s: Mapping[str, Any]) -> str:
+    return f"your subscription {s['subscription_id']} ({s['product']}, {s['price']} every {s['interval']})"
+
+
+def which_text(orders: Sequence[Mapping[str, Any]], subscriptions: Sequence[Mapping[str, Any]]) -> str:
+    """The question: every open order and active subscription, and how to name one."""
+    shown = [_order(o) for o in orders] + [_subscription(s) for s in subscriptions]
+    how = "the order number" if not subscriptions else "the order number or the subscription id"
+    return f"Which would you like to cancel: {'; or '.join(shown)}? Tell me {how}."
+
+
+def choices(
+    orders: Sequence[Mapping[str, Any]], subscriptions: Sequence[Mapping[str, Any]], turn: int
+) -> dict[str, Any]:
+    """What the question offered, for the run's facts."""
+    return {
+        "orders": [str(o["order"]) for o in orders],
+        "subscriptions": [str(s["subscription_id"]) for s in subscriptions],
+        "turn": turn,
+    }
