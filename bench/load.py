@@ -7,6 +7,9 @@ fixed times whatever the service answers (open loop): turn i at i / rate seconds
 i mod `--conversations` (so each conversation gets a message every conversations / rate seconds, 8 s
 at 200 conversations and 25 turns/s), "where is my order 1001?" each, one new connection per turn.
 
+The demo brands run with their per-brand limits raised (`BENCH_LIMITS`): the bench measures serving,
+not the limiter.
+
 First `--baseline` turns run one at a time on an idle service: their median is the unloaded turn.
 Printed per run: offered and served turns/s, p50 and p99 of the latency added over the unloaded
 turn, failed turns (a transport error, a non-200, or a turn that did not resolve its order lookup:
@@ -40,6 +43,8 @@ from pathlib import Path
 
 import httpx
 import psycopg
+
+from brands import BRANDS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = {"Authorization": "Bearer acme-dev-key"}
@@ -157,6 +162,19 @@ def _cpu_snapshot(serve_pid: int) -> dict[str, float]:
     }
 
 
+BENCH_LIMITS = "\nlimits: {turns_per_second: 10000, burst: 100000, concurrent_turns: 10000}\n"
+"""The demo brands' per-brand limits (`brands.Limits`, 32 turns at once by default) would answer the
+offered load 429 before it reaches what this bench measures: the serving path. Raised for the bench."""
+
+
+def _unlimited_brands(folder: Path) -> Path:
+    """The demo brands with `BENCH_LIMITS`, in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in BRANDS_DIR.glob("*.yaml"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8") + BENCH_LIMITS, encoding="utf-8")
+    return folder
+
+
 class Service:
     """`python -m launch.serve` on a fresh data folder (and a throwaway PostgreSQL database)."""
 
@@ -172,6 +190,7 @@ class Service:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPORT_") and k != "DATABASE_URL"}
         env.update({"DATA_DIR": str(self.data), "PORT": str(self.port), "WORKERS": str(self.config.workers)})
         env["SUPPORT_ENV"] = "dev"
+        env["SUPPORT_BRANDS_DIR"] = str(_unlimited_brands(self.data / "brands"))
         if self.config.backend == "postgres":
             self.database = f"bench_load_{uuid.uuid4().hex[:8]}"
             with psycopg.connect(self.config.database_url, autocommit=True) as conn:
