@@ -16,7 +16,7 @@ from service.results import ConversationOut, ConversationPage, TurnResponse
 from service.turns import Inbound, run_turn
 from state.ownership import Status
 
-router = APIRouter()
+router = APIRouter(tags=["conversations"])
 
 
 @router.post(

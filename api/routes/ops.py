@@ -14,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from api.deps import MetricsReader
 from tools.metrics import REGISTRY
 
-router = APIRouter()
+router = APIRouter(tags=["operations"])
 
 
 @router.get("/metrics", include_in_schema=False, dependencies=[MetricsReader])
