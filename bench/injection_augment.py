@@ -1,10 +1,12 @@
-"""Benign training texts made from our own templates: delivery and gift notes, carrier events.
+"""Training texts made from our own templates: delivery and gift notes and carrier events (benign),
+and requests meant for an assistant (injections).
 
 The hand-written notes (`bench/data/benign_notes.txt`) are what the detector is measured on; they
 are too few to teach a model what a note or a parcel's event sounds like, so training adds these.
-They are never measured on (they are not in `bench.injection_corpus`), and every word of them is
-this project's: no third-party text. `notes(n)` and `events(n)` draw `n` distinct texts from a fixed
-seed.
+The injection sets hold few general tasks ("explain ...", "write a poem ...", "translate ..."),
+so `tasks` adds requests of those kinds on topics of our choosing. They are never measured on
+(they are not in `bench.injection_corpus`), and every word of them is this project's: no
+third-party text. `notes(n)`, `events(n)` and `tasks(n)` draw `n` distinct texts from a fixed seed.
 """
 
 from __future__ import annotations

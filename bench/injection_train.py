@@ -5,9 +5,11 @@ Reads the tune split of the trainable sources (texts the model scores: `MIN_WORD
 never read here; `carrier-events` is never trained on: karrio's samples are LGPL-3.0). Features are
 `tools.injection_model.features` of the folded text, present or not, L2-normalised; the model is
 scikit-learn's `LogisticRegression` (L2), every source weighted to the same total so the 8,000
-Bitext messages do not drown the 30 InjecAgent ones. The threshold is chosen on out-of-fold scores
-(5 folds of the tune split): the lowest at which no negative source flags more than
-`MAX_FALSE_FLAGS`. Features seen in fewer than `MIN_DF` tune texts are dropped, and weights under
+Bitext messages do not drown the 30 InjecAgent ones. Our template notes, events and requests meant
+for an assistant (`bench.injection_augment`) are added, less any that equals a measured text. The
+threshold is chosen on out-of-fold scores (5 folds of the tune split, each fold's model with the
+word domain of its own training texts): the lowest at which no negative source flags more than
+`MAX_FALSE_FLAGS` (`MAX_FALSE_FLAGS_BY_SOURCE` where tighter). Features seen in fewer than `MIN_DF` tune texts are dropped, and weights under
 `MIN_WEIGHT` are left out of the artefact, which keeps it small.
 
 The artefact, `tools/injection_model.json`, holds numbers learned from MIT data (BIPIA, InjecAgent,

@@ -8,11 +8,14 @@ compares it with the threshold chosen when the model was trained. The text given
 standard library, and `features` is the one function both sides use, so training and run time can
 never read a text differently.
 
-A text's features are a set (present or not): `w:` words, `b:` word pairs, `c:` character 3- to
-5-grams of the words joined by single spaces; digits read as `0`; and `o:<q>` for each step `q` of
+A text's features are a set (present or not): `w:` words, `b:` word pairs, `c:` character
+`CHARS`-grams of the words joined by single spaces; digits read as `0`; `f:` the first word and the
+first two words; `q:?` when the text ends with a question mark; `k:<class>` for each class of
+`CUES` (what a text asks for: a language, a piece of writing, code, an explanation, ...) it has a
+word of, and `k:<class>@0` when its first word is one; and `o:<q>` for each step `q` of
 `OOV_STEPS` that the share of the text's words outside the artefact's `domain` (the words of the
-benign training texts: customer messages and notes) reaches. Injections talk about other things
-than orders and parcels, so that share says much. The vector is L2-normalised, so the score is
+benign training texts: customer messages, notes, emails) reaches. Injections talk about other
+things than orders and parcels, so that share says much. The vector is L2-normalised, so the score is
 `sigmoid(bias + sum(weights of the features present) / sqrt(number of features))`.
 """
 

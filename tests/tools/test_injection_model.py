@@ -44,11 +44,14 @@ def test_that_training_never_reads_a_report_text_even_by_a_template() -> None:
     assert {e.source for e in trained} >= {"template-notes", "template-events", "template-tasks", "own-notes"}
 
 
-def test_that_out_of_fold_scores_come_from_models_that_did_not_see_the_text() -> None:
-    tune = [e for e in training_set() if e.source in ("own-notes", "injecagent", "bipia-text", "template-tasks")]
+def test_that_out_of_fold_scores_tell_held_out_injections_from_held_out_notes() -> None:
+    sources = ("own-notes", "injecagent", "bipia-text", "template-tasks", "template-notes")
+    tune = [e for e in training_set() if e.source in sources]
     scores = out_of_fold(tune)
     assert len(scores) == len(tune) and all(0.0 < s < 1.0 for s in scores)
-    assert abs(sum(scores) / len(scores) - 0.5) < 0.45  # not all one class
+    positive = [s for s, e in zip(scores, tune, strict=True) if e.label]
+    negative = [s for s, e in zip(scores, tune, strict=True) if not e.label]
+    assert sum(positive) / len(positive) > 0.5 > sum(negative) / len(negative)
 
 
 def test_that_a_gift_card_may_ask_to_say_something_but_a_reply_may_not() -> None:
