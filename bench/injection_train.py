@@ -5,9 +5,11 @@ Reads the tune split of the trainable sources (texts the model scores: `MIN_WORD
 never read here; `carrier-events` is never trained on: karrio's samples are LGPL-3.0). Features are
 `tools.injection_model.features` of the folded text, present or not, L2-normalised; the model is
 scikit-learn's `LogisticRegression` (L2), every source weighted to the same total so the 8,000
-Bitext messages do not drown the 30 InjecAgent ones. The threshold is chosen on out-of-fold scores
-(5 folds of the tune split): the lowest at which no negative source flags more than
-`MAX_FALSE_FLAGS`. Features seen in fewer than `MIN_DF` tune texts are dropped, and weights under
+Bitext messages do not drown the 30 InjecAgent ones. Our template notes, events and requests meant
+for an assistant (`bench.injection_augment`) are added, less any that equals a measured text. The
+threshold is chosen on out-of-fold scores (5 folds of the tune split, each fold's model with the
+word domain of its own training texts): the lowest at which no negative source flags more than
+`MAX_FALSE_FLAGS` (`MAX_FALSE_FLAGS_BY_SOURCE` where tighter). Features seen in fewer than `MIN_DF` tune texts are dropped, and weights under
 `MIN_WEIGHT` are left out of the artefact, which keeps it small.
 
 The artefact, `tools/injection_model.json`, holds numbers learned from MIT data (BIPIA, InjecAgent,
@@ -32,9 +34,13 @@ MIN_DF = 2
 MIN_WEIGHT = 0.05
 MAX_FALSE_FLAGS = 0.01
 """Out-of-fold false-flag rate allowed per negative source when choosing the threshold."""
+MAX_FALSE_FLAGS_BY_SOURCE = {"bitext": 0.001}
+"""Tighter where a test holds it (tests/tools/test_injection_corpus.py: Bitext <= 0.1 %)."""
 C = 4.0
 AUGMENTED = 600
 """Template notes and template events (`bench.injection_augment`) added to training, each."""
+AUGMENTED_TASKS = 1200
+"""Template requests meant for an assistant (`injection_augment.tasks`), positives."""
 FOLDS = 5
 ATTRIBUTION = (
     "Weights learned from BIPIA (Microsoft, MIT), InjecAgent (MIT), AgentDojo (MIT), the Bitext Sample "
@@ -76,22 +82,30 @@ def _vocabulary(rows: Sequence[set[str]]) -> dict[str, int]:
     return {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
 
 
-def _threshold(tune: Sequence[Example], rows: Sequence[set[str]]) -> float:
-    """The lowest threshold at which no negative source flags more than `MAX_FALSE_FLAGS`, out of fold."""
+def out_of_fold(tune: Sequence[Example]) -> list[float]:
+    """Each tune text's score by a model fitted on the other folds, with the domain (`domain_of`)
+    of those folds too: a held-out note's rare words must count as rare, as they will at run time."""
     scores = [0.0] * len(tune)
     for fold_index in range(FOLDS):
-        train = [i for i in range(len(tune)) if i % FOLDS != fold_index]
+        train = [e for i, e in enumerate(tune) if i % FOLDS != fold_index]
         held = [i for i in range(len(tune)) if i % FOLDS == fold_index]
-        vocabulary = _vocabulary([rows[i] for i in train])
-        fitted = _fit([tune[i] for i in train], [rows[i] for i in train], vocabulary)
-        for i, p in zip(
-            held, fitted.predict_proba(_matrix([rows[i] for i in held], vocabulary))[:, 1], strict=True
-        ):
+        domain = domain_of(train)
+        rows = [features(fold(e.text), domain) for e in train]
+        vocabulary = _vocabulary(rows)
+        fitted = _fit(train, rows, vocabulary)
+        held_rows = [features(fold(tune[i].text), domain) for i in held]
+        for i, p in zip(held, fitted.predict_proba(_matrix(held_rows, vocabulary))[:, 1], strict=True):
             scores[i] = float(p)
+    return scores
+
+
+def _threshold(tune: Sequence[Example]) -> float:
+    """The lowest threshold at which no negative source flags more than `MAX_FALSE_FLAGS`, out of fold."""
+    scores = out_of_fold(tune)
     threshold = 0.0
     for source in sorted({e.source for e in tune if e.label == 0}):
         negatives = sorted((scores[i] for i, e in enumerate(tune) if e.source == source), reverse=True)
-        allowed = math.floor(MAX_FALSE_FLAGS * len(negatives))
+        allowed = math.floor(MAX_FALSE_FLAGS_BY_SOURCE.get(source, MAX_FALSE_FLAGS) * len(negatives))
         if allowed < len(negatives):
             threshold = max(threshold, negatives[allowed] + 1e-6)
     for source in sorted({e.source for e in tune if e.label == 1}):
@@ -108,9 +122,12 @@ def domain_of(tune: Sequence[Example]) -> frozenset[str]:
 
 
 def training_set() -> list[Example]:
-    """The tune split of the trainable sources, and our template notes and events."""
+    """The tune split of the trainable sources, and our template notes, events and tasks."""
     made = [Example("template-notes", t, 0) for t in injection_augment.notes(AUGMENTED)]
     made += [Example("template-events", t, 0) for t in injection_augment.events(AUGMENTED)]
+    made += [Example("template-tasks", t, 1) for t in injection_augment.tasks(AUGMENTED_TASKS)]
+    measured = {e.text for e in examples()}  # a template that happens to equal a measured text is left out
+    made = [e for e in made if e.text not in measured]
     return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
 
 
@@ -118,7 +135,7 @@ def train() -> dict:
     tune = training_set()
     domain = domain_of(tune)
     rows = [features(fold(e.text), domain) for e in tune]
-    threshold = _threshold(tune, rows)
+    threshold = _threshold(tune)
     vocabulary = _vocabulary(rows)
     fitted = _fit(tune, rows, vocabulary)
     coefficients = fitted.coef_[0]

@@ -88,6 +88,8 @@ _SAY = (
     r"(?:say|output|print|respond|reply|answer)\b(?:\s+(?:only|exactly|just|back|with|the words?|the phrase|nothing but)){0,3}"
     r"\s*:?\s*(?:[\"“”‘«\[]|'(?!s\b))"
 )
+_NOT_ON_A_CARD = "".join(f"(?<!{w} )" for w in ("card", "cards", "tag", "note", "label", "message", "sign"))
+"""A gift note asks for the card "to say" something: that is what a card is for, not a reply."""
 _PROMPT = (
     r"system prompt|pre-?prompt|ruleset|your (?:instructions|prompt|directives|programming|configuration)"
     r"|(?:the above|above|previous|prior|preceding|initial|original|hidden|secret|internal|system|earlier)"
@@ -120,7 +122,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:begin|start|end|prefix|preface|open)\s+(?:(?:your|the|each|yr|ur)\s+)?(?:reply|response|answer|output)s?\s+(?:with|by)\b",
         r"\bprefix\b[^.\n]{0,40}\bto (?:your|the|each) (?:reply|response|answer|output)",
         rf"[.!?:;,\n]\s*{_SAY}",
-        rf"\b(?:please|just|now|then|only|simply|and|always|to|you (?:will|must|should|shall|can|may))\s+{_SAY}",
+        rf"\b(?:please|just|now|then|only|simply|and|always|{_NOT_ON_A_CARD}to|you (?:will|must|should|shall|can|may))"
+        rf"\s+{_SAY}",
         r"\binstead,? (?:you (?:must|should|will|need to)|please|do|say|respond|output)\b",
         r"\binstead of (?:outputting|answering|responding|replying|following|doing|saying)\b",
     ),
