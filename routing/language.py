@@ -5,7 +5,10 @@ Bayes model over character n-grams, shipped inside the package, so nothing is fe
 A message counts as foreign only when it has at least `MIN_WORDS` words and the library puts at
 least `MIN_CONFIDENCE` of its probability on languages the brand does not serve (the decision is
 served or not: "¿Dónde está mi pedido?" is Spanish, Galician or Catalan to the library, surely not
-English): a short "ok merci" or a typo-ridden English line is never handed off for its language. Pure but for loading the library's model once per process, on import (~1 s).
+English): a short "ok merci" or a typo-ridden English line is never handed off for its language.
+Shorter messages are judged only when they are nothing but a greeting that is not English
+(`GREETINGS`: "Bonjour", "Hola!", "Guten Tag"): a word list, not the detector, which cannot read
+two words. Pure but for loading the library's model once per process, on import (~1 s).
 """
 
 from __future__ import annotations
@@ -24,6 +27,26 @@ LANGUAGES = (
 ).split()
 """The languages the detector chooses among: the ones customers write to a Western shop in; fewer
 candidates means fewer short English lines read as something exotic."""
+GREETINGS: dict[str, str] = {
+    "bonjour": "fr", "bonsoir": "fr", "coucou": "fr", "salut": "fr", "allô": "fr",
+    "hola": "es", "buenas": "es", "buenos días": "es", "buenos dias": "es", "buenas tardes": "es",
+    "buenas noches": "es", "guten tag": "de", "guten morgen": "de", "guten abend": "de", "grüß gott": "de",
+    "servus": "de", "moin": "de", "moin moin": "de", "buongiorno": "it", "buonasera": "it",
+    "salve": "it", "olá": "pt", "ola": "pt", "bom dia": "pt", "boa tarde": "pt", "boa noite": "pt",
+    "goedemorgen": "nl", "goedemiddag": "nl", "goedenavond": "nl", "goedendag": "nl", "hallo": "de",
+    "hej": "sv", "hejsan": "sv", "god dag": "sv", "dzień dobry": "pl", "cześć": "pl", "merhaba": "tr",
+    "privet": "ru", "привет": "ru", "здравствуйте": "ru", "namaste": "hi", "konnichiwa": "ja",
+    "こんにちは": "ja", "你好": "zh", "안녕하세요": "ko",
+}  # fmt: skip
+"""Greetings that are not English, by language: a message that is only one of them (with
+punctuation, an emoji or a form of address) is in that language, however short."""
+_GREETING = re.compile(
+    r"^\W*("
+    + "|".join(sorted((re.escape(g).replace("\\ ", r"\s+") for g in GREETINGS), key=len, reverse=True))
+    + r")"
+    r"(?:\W+(?:a\s+todos|à\s+tous|zusammen|a\s+tutti|allemaal|madame|monsieur|señor|señora))?\W*$",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _IDS = re.compile(r"\bsub_\w+|[\w.+-]+@[\w-]+\.[\w.-]+|#?\d+")
 
@@ -48,7 +71,11 @@ def foreign_language(text: str, served: Collection[str]) -> str | None:
     """The likeliest language of `text` when it is surely not one the brand serves (`served`)."""
     plain = _IDS.sub(" ", text)
     if len(_WORD.findall(plain)) < MIN_WORDS:
-        return None
+        greeting = _GREETING.match(plain.strip())
+        if greeting is None:
+            return None
+        lang = GREETINGS[" ".join(greeting.group(1).casefold().split())]
+        return None if lang in served else lang
     ranked = _identifier().rank(plain)
     unserved = sum(float(p) for lang, p in ranked if lang not in served)
     if unserved < MIN_CONFIDENCE:

@@ -1,10 +1,10 @@
 """A request for a person, however it is phrased: the one ask the router may never drop.
 
 The trained classifier reads most of them ("let me talk to a human"); these patterns are the
-floor under it, so "get me a manager", "I don't want to chat with a bot. Person please." or
-"is there anyone real there" are handed off even when a typo or an unusual phrasing fools the
-classifier. They name who is wanted (a human, a person, an agent, a manager, someone real) next
-to a way of asking for them; a person merely mentioned ("the delivery person left it outside",
+floor under it, so "get me a manager", "I don't want to chat with a bot. Person please.", "is
+there anyone real there" or "call me at 555 0134 please" are handed off even when a typo or an
+unusual phrasing fools the classifier. They name who is wanted (a human, a person, an agent, a
+manager, someone real) next to a way of asking for them, or ask to be called back; a person merely mentioned ("the delivery person left it outside",
 "your agent told me") is not a request. Pure: no I/O.
 """
 
@@ -28,6 +28,8 @@ _SPEAK = (
     r"(?:speak|speek|talk|tlk|chat|connect|transfer|put|pass|escalate|hand|forward|reach|contact|"
     r"call|phone|ring|email|write)"
 )
+_PHONE = r"\+?\(?\d[\d ()-]{5,}"
+"""A phone number written after "call me"."""
 _PATTERNS = (
     # "speak to a human", "put me through to your manager", "talk 2 someone"
     rf"\b{_SPEAK}\b(?:\W+\w+){{0,4}}?\W+(?:{_WHO}|{_ANYONE})\b",
@@ -49,10 +51,17 @@ _PATTERNS = (
     # "is anyone there", "anyone real here"
     r"\b(?:any(?:one|body)|some(?:one|body))\s+(?:real|human|alive)\b",
     r"\bi\s+(?:want|need|demand|would\s+like)\s+(?:to\s+)?(?:a\s+)?(?:callback|call\s+back|phone\s+call)\b",
+    # being called: "call me at 555 0134 please", "ring me back", "phone me tomorrow", "give me a call"
+    rf"\b(?:call|ring|phone|telephone)\s+me\s*(?:back|at|on|please|pls|plz|asap|now|today|tomorrow|later|"
+    rf"when|as\s+soon|urgently|right\s+away|instead|{_PHONE}|[,.!?]|$)",
+    r"\b(?:give|get)\s+me\s+a\s+(?:call|ring|phone\s+call|callback|call\s+back)\b",
+    r"\b(?:request(?:ing)?|want|need|like|get|have|arrange|book|schedule)\s+(?:a\s+)?(?:callback|call-back)\b",
 )
 _REQUEST = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.MULTILINE)
 _MENTION = re.compile(
     r"\b(?:delivery|postal|mail|ups|fedex|dhl|usps|courier|sales|shipping)\s+(?:person|guy|man|agent|people)\b"
+    r"|\b(?:not|never|didn't|didnt|don't|dont|won't|wont|stop|supposed\s+to|meant\s+to|promised\s+to|forgot\s+to)"
+    r"\s+(?:\w+\s+)?(?:call|ring|phone)\s+me\b"
     r"|\b(?:your|the|an?|one\s+of\s+your)\s+(?:agent|rep|representative|person|employee|manager)\s+"
     r"(?:said|told|promised|was|were|is|has|had|did|didnt|didn't|never|already|on\s+the\s+phone)\b",
     re.IGNORECASE,

@@ -286,23 +286,25 @@ def dev_sets(
 
 
 DEV_WEIGHTS = {"single": 4, "connectors": 2, "bare": 1, "natural": 2}
-"""A dev error's weight by set; every dropped ask costs 2 more."""
+"""A dev error's weight by set; every dropped ask costs 2 more, and so does every invented ask of
+the natural set (customers' own words, where context sentences are read as asks)."""
 
 
 def dev_cost(model: RouterModel, sets: dict[str, list[tuple[str, tuple[str, ...]]]]) -> tuple[int, str]:
-    """Weighted dev errors (`DEV_WEIGHTS`), plus 2 for every dropped ask."""
+    """Weighted dev errors (`DEV_WEIGHTS`), plus 2 for every dropped ask and every invented natural ask."""
     cost = 0
     notes: list[str] = []
     for name, items in sets.items():
         if not items:
             continue
-        errors = dropped = 0
+        errors = dropped = invented = 0
         for text, labels in items:
             found = set(found_labels(model, text))
             errors += found != set(labels)
             dropped += len(set(labels) - found)
-        cost += DEV_WEIGHTS[name] * errors + 2 * dropped
-        notes.append(f"{name} {1 - errors / len(items):.4f} ({dropped} dropped)")
+            invented += len(found - set(labels))
+        cost += DEV_WEIGHTS[name] * errors + 2 * dropped + (2 * invented if name == "natural" else 0)
+        notes.append(f"{name} {1 - errors / len(items):.4f} ({dropped} dropped, {invented} invented)")
     return cost, ", ".join(notes)
 
 

@@ -15,6 +15,7 @@ from brands.context import BrandContext
 from nodes.compose import clarifying_question
 from nodes.route import ADD_FLOOR, REMOVE_BELOW, dispatch, route, with_model_labels
 from routing.classifier import Span
+from routing.person import person_request
 from routing.reading import Intent, Reading, probability_of, read_message
 from state.schema import TurnState
 from tests.utils.readings import model_worthy
@@ -114,6 +115,9 @@ async def test_that_a_slow_model_leaves_the_classifiers_reading(
         "put me thru to ur supervisor",
         "where is my order 1001 and can i talk to an actual person",
         "refund the mug pls. human please",
+        "call me at 555 0134 please",
+        "can someone ring me back on 07700 900123?",
+        "could you give me a call, it's easier",
     ],
 )
 async def test_that_a_request_for_a_person_is_always_handed_off(model: Sandbox, text: str) -> None:
@@ -134,6 +138,31 @@ async def test_that_a_language_the_brand_does_not_serve_is_handed_off_for_it(
     sent = dispatch({**turn(text), **out}, Runtime(context=acme()))
     assert isinstance(sent, list)
     assert [(s.node, s.arg["reason"]) for s in sent if isinstance(s, Send)] == [("handoff", "language")]
+
+
+@pytest.mark.parametrize("text", ["Bonjour", "Hola!", "Guten Tag", "Buongiorno !", "bom dia"])
+async def test_that_a_short_greeting_in_a_language_the_brand_does_not_serve_is_handed_off_for_it(
+    model: Sandbox, text: str
+) -> None:
+    out = await route(turn(text), REGISTRY, acme())
+    assert [(i["name"], i.get("handoff_reason")) for i in out["intents"]] == [("handoff", "language")]
+    served = await route(turn(text), REGISTRY, acme(languages=("en", "fr", "es", "de", "it", "pt")))
+    assert all(i.get("handoff_reason") != "language" for i in served["intents"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the courier did not call me",
+        "you can call me Sam",
+        "the driver was supposed to ring me",
+        "hi",
+        "hello",
+    ],
+)
+def test_that_being_called_is_a_request_for_a_person_only_when_asked_for(text: str) -> None:
+    assert person_request(text) is None
+    assert person_request(f"{text}. call me on 555 0134 please") is not None
 
 
 async def test_that_a_served_language_is_routed_not_handed_off_for_it(model: Sandbox) -> None:

@@ -81,7 +81,10 @@ def test_that_asks_joined_by_a_connector_are_both_found(text: str) -> None:
     ("text", "expected"),
     [
         ("unsubscribe me from your newsletter", ["other"]),
-        ("cancel my last order", ["other"]),
+        ("cancel my last order", ["cancel_order"]),
+        ("exchange the grinder for the white one", ["exchange_item"]),
+        ("I don't need a refund, just swap it for the next size up", ["exchange_item"]),
+        ("I'd like to return the mug and get my money back", ["returns_refunds"]),
         ("stop my coffee club membership please", ["cancel_subscription"]),
         ("can I speak to a real person", ["handoff"]),
     ],
@@ -110,6 +113,21 @@ def test_that_a_greeting_before_an_ask_is_not_an_ask() -> None:
 @pytest.mark.parametrize("greeting", ["good morning", "hello", "hi team", "good evening all"])
 def test_that_a_greeting_of_any_time_of_day_is_not_handed_to_a_person(greeting: str) -> None:
     assert names(f"{greeting}, where is my order 1001?") == ["order_status"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("could you cancel order 1002 please? I ordered it by mistake, sorry", ["cancel_order"]),
+        (
+            "Morning! We've just moved house. Please change the address on 1002 to 12 Oak Road",
+            ["address_change"],
+        ),
+        ("the mug arrived yesterday but it's too small, can I swap it for the big one?", ["exchange_item"]),
+    ],
+)
+def test_that_a_context_sentence_beside_an_ask_is_not_another_ask(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
 
 
 def test_that_a_review_is_an_ask_for_a_person_not_an_answer() -> None:

@@ -18,6 +18,8 @@ DOUBTFUL_NO_ASK_CANDIDATES = (
     "the coffee maker broke",
     "hmm the thing broke",
     "my email is alice@example.com",
+    "the beans",
+    "the grinder",
 )
 
 

@@ -89,10 +89,8 @@ def test_that_the_routers_labels_are_the_registrys() -> None:
         for c, t, r in zip(trained.classes, trained.label_of, REGISTRY.router.label_of, strict=True)
         if t != r
     }
-    # the shipped artefact agrees class by class, but for Bitext's `cancel_order` and our `exchange_item`,
-    # trained as `other` and taken by their new workflows (the registry check allows that); a retrain
-    # makes them agree
-    assert moved == {"cancel_order": (OTHER, "cancel_order"), "exchange_item": (OTHER, "exchange_item")}
+    # the shipped artefact was retrained with every registered workflow: it agrees class by class
+    assert moved == {}
 
 
 def test_that_the_models_routing_labels_and_prompt_are_the_registrys() -> None:

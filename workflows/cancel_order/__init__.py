@@ -27,12 +27,6 @@ WORKFLOW = Workflow(
     router=RouterSpec(
         description="cancel an order that has not shipped yet (not a subscription)",
         classes=("cancel_order",),
-        examples=None,  # EXAMPLES after the next `python -m workflows train-router`
+        examples=Path(__file__).with_name("router_examples.jsonl"),
     ),
 )
-
-EXAMPLES = Path(__file__).with_name("router_examples.jsonl")
-"""This workflow's own router examples, ready for the next retrain. Until then Bitext's `cancel_order`
-class finds its asks; the shipped artefact's training count (tests/routing/test_classifier.py) holds
-the registry's example files to what it was trained on, so they join `RouterSpec.examples` with the
-retrain."""

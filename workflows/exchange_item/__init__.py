@@ -4,12 +4,13 @@ price, after one bound confirmation (Shopify GraphQL `returnCreate` with exchang
 The policy is `policy.ExchangePolicy`, its pure rules `rules`, its memory `facts.ExchangeFacts`; the
 return window is the brand file's `returns.window_days`.
 
-In the registry since the router was retrained with our natural examples, which hold the fine class
-`exchange_item`; `router_examples.jsonl` joins the router's examples at the next
-`python -m workflows train-router` (the artefact's example count must match the registry's files).
+The router is trained on its own examples (`router_examples.jsonl`, fine class `exchange_item`)
+beside our natural examples of exchanges; an exchange is not a return (docs/routing.md).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from tools.exchanges import EXCHANGE_ITEMS, GET_ORDER_FOR_EXCHANGE
 from workflows.exchange_item.policy import ExchangePolicy
@@ -30,6 +31,6 @@ WORKFLOW = Workflow(
     router=RouterSpec(
         description="exchange a delivered item for another colour or size of the same product",
         classes=("exchange_item",),
-        examples=None,  # router_examples.jsonl joins the examples at the next `python -m workflows train-router`
+        examples=Path(__file__).with_name("router_examples.jsonl"),
     ),
 )
