@@ -14,10 +14,10 @@ from routing.corpus import BITEXT_CSV, NATURAL_DEV, NONE, in_split, load_example
 from routing.reading import read_message
 from workflows.registry import REGISTRY
 
-BITEXT_SINGLE_FLOOR = 0.993
+BITEXT_SINGLE_FLOOR = 0.992
 NATURAL_DEV_FLOOR = 0.88
-"""Floors a little under the committed artefact's figures (docs/routing.md): room for rounding of
-the weights, none for a real regression."""
+"""Floors a little under the committed artefact's figures (docs/routing.md: Bitext single 99.26 %,
+natural dev 91.78 %): room for rounding of the weights, none for a real regression."""
 
 
 def found(text: str) -> set[str]:
