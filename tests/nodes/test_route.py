@@ -176,3 +176,23 @@ async def test_that_route_continues_the_waiting_workflow_without_asking_the_mode
     assert await route(state) == {
         "intents": [{"name": "order_status", "confidence": 1.0, "entities": {}, "position": 0}]
     }
+
+
+async def test_that_a_doubtful_ask_naming_nothing_is_the_answer_to_the_waiting_workflow() -> None:
+    """"yes, cancel it" while the subscription cancellation waits for its yes confirms that
+    cancellation; it does not start an order cancellation beside it (`answering_waiting`)."""
+    waiting = {"cancel_subscription": run("cancel_subscription")}
+    reading = read_message("yes, cancel it")
+    assert [s.label for s in reading.uncertain if s.label != "none"] == ["cancel_order"]  # doubtful, no id
+    out = await route(TurnState(turn=2, clean_text="yes, cancel it", runs=waiting))
+    assert [i["name"] for i in out["intents"]] == ["cancel_subscription"]
+    # nothing waits: the same words are an ask of their own
+    alone = await route(TurnState(turn=1, clean_text="yes, cancel it", runs={}))
+    assert "cancel_order" in [i["name"] for i in alone["intents"]]
+
+
+async def test_that_an_ask_naming_its_own_order_still_runs_beside_the_waiting_workflow() -> None:
+    waiting = {"cancel_subscription": run("cancel_subscription")}
+    text = "yes, and cancel order 1002 too"
+    out = await route(TurnState(turn=2, clean_text=text, runs=waiting))
+    assert sorted(i["name"] for i in out["intents"]) == ["cancel_order", "cancel_subscription"]
