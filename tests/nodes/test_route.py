@@ -179,7 +179,7 @@ async def test_that_route_continues_the_waiting_workflow_without_asking_the_mode
 
 
 async def test_that_a_doubtful_ask_naming_nothing_is_the_answer_to_the_waiting_workflow() -> None:
-    """"yes, cancel it" while the subscription cancellation waits for its yes confirms that
+    """While the subscription cancellation waits for its yes, "yes, cancel it" confirms that
     cancellation; it does not start an order cancellation beside it (`answering_waiting`)."""
     waiting = {"cancel_subscription": run("cancel_subscription")}
     reading = read_message("yes, cancel it")
