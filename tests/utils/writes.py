@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from brands import BRANDS_DIR
+from tests.utils.conversations import ACME
 from tests.utils.sandbox import Sandbox
 
 
@@ -95,3 +98,13 @@ def brands_with(folder: Path, **acme_lines: str) -> Path:
             text += "".join(f"\n{key}: {value}\n" for key, value in acme_lines.items())
         (folder / path.name).write_text(text, encoding="utf-8")
     return folder
+
+
+def refused_writes(client: TestClient, conversation: str) -> list[tuple[str, str | None, str | None]]:
+    """The conversation's refused writes as (kind, target, error code), from its history (acme)."""
+    history = client.get(f"/v1/conversations/{conversation}", headers=ACME)
+    return [
+        (w["kind"], w["target"], w["error_code"])
+        for w in history.json()["writes"]
+        if w["result"] == "refused"
+    ]

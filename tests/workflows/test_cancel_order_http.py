@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from config.settings import Settings
 from tests.utils.conversations import new_conversation, say
 from tests.utils.sandbox import Sandbox
+from tests.utils.writes import refused_writes
 
 ASK_1002 = (
     "Order #1002 (Burr Grinder - Matte Black) has not shipped yet, so I can cancel it and refund its total "
@@ -115,17 +116,6 @@ def test_that_cancel_my_order_with_an_open_order_and_an_active_subscription_asks
     asked = say(client, conversation, "1002")
     assert asked["reply"].startswith(ASK_1002)
     assert cancels(sandbox) == []
-
-
-def refused_writes(client: TestClient, conversation: str) -> list[tuple[str, str | None, str | None]]:
-    history = client.get(
-        f"/v1/conversations/{conversation}", headers={"Authorization": "Bearer acme-dev-key"}
-    )
-    return [
-        (w["kind"], w["target"], w["error_code"])
-        for w in history.json()["writes"]
-        if w["result"] == "refused"
-    ]
 
 
 def test_that_an_eager_models_cancel_before_the_confirmation_is_refused(
