@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from routing.ids import named_orders
 from workflows.kit.answers import CANCEL, Answer, read_answer
-from workflows.kit.confirm import Confirmation
+from workflows.kit.confirm import Confirmation, confirmed_after_ask
 from workflows.kit.confirm import idempotency_key as make_key
 from workflows.kit.policy import Refusal
 
@@ -80,12 +80,7 @@ def write_refusal(order: str, facts: Mapping[str, Any], turn: int) -> Refusal | 
     if rule is not None:
         return Refusal(rule, f"order {order} can no longer be cancelled ({rule.replace('_', ' ')})")
     asked, confirmed = facts.get("asked"), facts.get("confirmed")
-    if (
-        not asked
-        or not confirmed
-        or int(confirmed["turn"]) != turn
-        or int(confirmed["turn"]) <= int(asked["turn"])
-    ):
+    if not confirmed_after_ask(asked, confirmed, turn):
         return Refusal("not_confirmed", f"the customer has not confirmed cancelling order {order}")
     if confirmed.get("order") != order:
         return Refusal(

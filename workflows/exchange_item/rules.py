@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from routing.ids import named_orders
 from workflows.kit.answers import Answer, read_answer
-from workflows.kit.confirm import Confirmation
+from workflows.kit.confirm import Confirmation, confirmed_after_ask
 from workflows.kit.confirm import idempotency_key as make_key
 from workflows.kit.policy import Refusal
 
@@ -119,12 +119,7 @@ def write_refusal(order: str, facts: Mapping[str, Any], turn: int) -> Refusal | 
             "already_exchanged", f"the items of order {order} were already exchanged in this conversation"
         )
     asked, confirmed = facts.get("asked"), facts.get("confirmed")
-    if (
-        not asked
-        or not confirmed
-        or int(confirmed["turn"]) != turn
-        or int(confirmed["turn"]) <= int(asked["turn"])
-    ):
+    if not confirmed_after_ask(asked, confirmed, turn):
         return Refusal("not_confirmed", f"the customer has not confirmed an exchange on order {order}")
     if str(confirmed.get("order")) != order or not same_exchange(asked, confirmed):
         return Refusal(

@@ -47,6 +47,16 @@ def idempotency_key(kind: str, *parts: object) -> str:
     return f"{kind}-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
+def confirmed_after_ask(
+    asked: Mapping[str, Any] | None, confirmed: Mapping[str, Any] | None, turn: int
+) -> bool:
+    """A yes that may be acted on: given in this `turn`, a later turn than the question it answers. A yes
+    is used in the turn it is given, never carried to a later one."""
+    if not asked or not confirmed:
+        return False
+    return int(confirmed["turn"]) == turn > int(asked["turn"])
+
+
 @dataclass(frozen=True)
 class Confirmation:
     """What one writing workflow asks the customer to confirm, and how a yes to it reads."""

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from routing.ids import ORDER_DIGITS
 from routing.ids import named_orders as named_order_numbers
 from workflows.kit.answers import CANCEL, Answer, as_amount, named_amounts, read_answer
-from workflows.kit.confirm import Confirmation
+from workflows.kit.confirm import Confirmation, confirmed_after_ask
 from workflows.kit.confirm import idempotency_key as make_key
 from workflows.kit.policy import Refusal
 
@@ -148,13 +148,7 @@ def refund_refusal(
     if refused is not None:
         return refused
     asked, confirmed = facts.get("asked"), facts.get("confirmed")
-    if (
-        not asked
-        or not confirmed
-        or int(confirmed["turn"]) <= int(asked["turn"])
-        or int(confirmed["turn"]) != turn
-    ):
-        # a yes is used in the turn it is given, never carried to a later one
+    if not confirmed_after_ask(asked, confirmed, turn):
         return Refusal("not_confirmed", f"the customer has not confirmed refunding order {order}")
     if confirmed.get("order") != order:
         return Refusal(
