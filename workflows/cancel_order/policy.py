@@ -23,7 +23,6 @@ Every `cancel_order` call, the model's or the code's, passes the guard (`rules.w
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
@@ -60,10 +59,6 @@ WHY: Mapping[CancelRefusal, str] = {
 }
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def confirm_text(asked: Mapping[str, Any]) -> str:
     return (
         f"Please confirm: shall I cancel order {asked['order']} and refund {asked['total']} {asked['currency']}? "
@@ -88,7 +83,6 @@ class CancelOrderPolicy(ConfirmedWrite[CancelOrderFacts]):
     writes = CANCEL_ORDER
     what = "cancellation"
     failed_reply = "The store did not take the cancellation, so your order is unchanged."
-    clock = staticmethod(utc_now)
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: CancelOrderFacts, turn: int, ctx: BrandContext

@@ -20,7 +20,6 @@ Policy in code (ARCHITECTURE invariant 3), never in the prompt; the turns go:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
@@ -52,10 +51,6 @@ WHY: Mapping[ExchangeRefusal, str] = {
     "order_cancelled": "it has been cancelled",
     "outside_return_window": "it shipped more than {days} days ago, outside our return window",
 }
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _swap_line(s: Mapping[str, Any]) -> str:
@@ -94,7 +89,6 @@ class ExchangePolicy(ConfirmedWrite[ExchangeFacts]):
     writes = EXCHANGE_ITEMS
     what = "exchange"
     failed_reply = "The store did not take the exchange, so nothing has changed on your order."
-    clock = staticmethod(utc_now)
 
     def step(
         self, transcript: Sequence[AnyMessage], facts: ExchangeFacts, turn: int, ctx: BrandContext

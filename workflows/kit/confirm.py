@@ -23,6 +23,7 @@ import json
 from abc import abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Generic
 
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
@@ -39,6 +40,11 @@ LOST = frozenset({"write_unconfirmed", "unexpected"})
 """Error codes after which a write may or may not have happened and reading back could not tell
 (the write tool reads back before it answers `write_unconfirmed`). A failed read before the write
 (`upstream_error`, `upstream_timeout`) or no time left to send it (`deadline`) wrote nothing."""
+
+
+def utc_now() -> datetime:
+    """The clock a policy judges order dates by (its rules take `now` as an argument)."""
+    return datetime.now(UTC)
 
 
 def idempotency_key(kind: str, *parts: object) -> str:
@@ -98,6 +104,7 @@ class ConfirmedWrite(Policy[F], Generic[F]):
 
     confirmation: Confirmation
     writes: ToolSpec
+    clock: Callable[[], datetime] = staticmethod(utc_now)
     """The write a confirmation allows (the policy workflow declares what it writes)."""
 
     # -- step: a yes becomes the confirmation and the write, made by code

@@ -21,7 +21,7 @@ the guard's own clock) or already refunded is an error result the model sees, co
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from langchain_core.messages import AnyMessage, ToolCall, ToolMessage
@@ -32,7 +32,7 @@ from routing.ids import named_orders
 from tools.errors import error_code
 from tools.returns import GET_ORDER_FOR_RETURN, ISSUE_REFUND
 from workflows.kit.answers import as_amount, named_amounts
-from workflows.kit.confirm import ConfirmedWrite
+from workflows.kit.confirm import ConfirmedWrite, utc_now
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
 from workflows.kit.subgraph import failed_lookup
 from workflows.kit.transcript import customer_text, errors, final_text, good, refusal_reasons, results
@@ -56,10 +56,6 @@ WHY: Mapping[ReturnRefusal, str] = {
     "outside_return_window": "it shipped more than {days} days ago, outside our return window",
     "above_refund_cap": "its total is above what I can refund without a colleague",
 }
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def pinned(rules: ReturnsParams) -> dict[str, Any]:
