@@ -99,7 +99,7 @@ def out_of_fold(tune: Sequence[Example]) -> list[float]:
     return scores
 
 
-def _threshold(tune: Sequence[Example]) -> float:
+def _threshold(tune: Sequence[Example], *, verbose: bool = True) -> float:
     """The lowest threshold at which no negative source flags more than `MAX_FALSE_FLAGS`, out of fold."""
     scores = out_of_fold(tune)
     threshold = 0.0
@@ -111,7 +111,8 @@ def _threshold(tune: Sequence[Example]) -> float:
     for source in sorted({e.source for e in tune if e.label == 1}):
         positives = [scores[i] for i, e in enumerate(tune) if e.source == source]
         recall = sum(p >= threshold for p in positives) / len(positives)
-        print(f"out of fold, {source:12} recall {recall:6.1%} at threshold {threshold:.4f}")
+        if verbose:
+            print(f"out of fold, {source:12} recall {recall:6.1%} at threshold {threshold:.4f}")
     return threshold
 
 
@@ -131,13 +132,13 @@ def training_set() -> list[Example]:
     return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
 
 
-def train() -> dict:
-    tune = training_set()
-    domain = domain_of(tune)
-    rows = [features(fold(e.text), domain) for e in tune]
-    threshold = _threshold(tune)
+def fit_artefact(training: Sequence[Example], *, verbose: bool = True) -> dict:
+    """The artefact of a model fitted on `training`, its threshold chosen out of fold on it."""
+    domain = domain_of(training)
+    rows = [features(fold(e.text), domain) for e in training]
+    threshold = _threshold(training, verbose=verbose)
     vocabulary = _vocabulary(rows)
-    fitted = _fit(tune, rows, vocabulary)
+    fitted = _fit(training, rows, vocabulary)
     coefficients = fitted.coef_[0]
     weights = {
         f: round(float(coefficients[i]), 4)
@@ -147,12 +148,16 @@ def train() -> dict:
     return {
         "format": 1,
         "attribution": ATTRIBUTION,
-        "trained_on": f"tune split of {', '.join(sorted(TRAINABLE))} ({len(tune)} texts)",
+        "trained_on": f"tune split of {', '.join(sorted(TRAINABLE))} ({len(training)} texts)",
         "threshold": round(threshold, 6),
         "bias": round(float(fitted.intercept_[0]), 6),
         "domain": sorted(domain),
         "weights": dict(sorted(weights.items())),
     }
+
+
+def train() -> dict:
+    return fit_artefact(training_set())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
