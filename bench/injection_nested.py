@@ -30,7 +30,7 @@ def _flags(model: Model, text: str) -> tuple[bool, bool]:
     return bool(pattern_signals(text)), learned
 
 
-def nested() -> dict[str, list[int]]:
+def nested(*, listed: bool = False) -> dict[str, list[int]]:
     """Per source: texts, flagged by the patterns, by the model, by either (held folds)."""
     tune = examples("tune")
     made = [e for e in injection_train.training_set() if e.source not in SOURCES]
@@ -47,6 +47,8 @@ def nested() -> dict[str, list[int]]:
             row[1] += patterns
             row[2] += learned
             row[3] += patterns or learned
+            if listed and (patterns or learned) != bool(e.label):
+                print(f"  tune {'missed' if e.label else 'flagged'} [{e.source}] {e.text[:150]!r}")
         print(f"outer fold {k}: threshold {model.threshold:.4f}", flush=True)
     return counts
 
@@ -74,11 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blind", type=Path, help="a file of benign texts kept out of everything")
     parser.add_argument("--blind-injections", type=Path, help="a file of injections kept out of everything")
-    parser.add_argument("--list", action="store_true", help="list the blind files' errors")
+    parser.add_argument(
+        "--list", action="store_true", help="list the tune split's and the blind files' errors"
+    )
     parser.add_argument("--no-nested", action="store_true", help="the blind files only")
     args = parser.parse_args(argv)
     if not args.no_nested:
-        counts = nested()
+        counts = nested(listed=args.list)
         print(f"{'source':17} {'texts':>6} {'patterns':>8} {'model':>6} {'flagged':>8} {'rate':>7}")
         for source, (label, _) in SOURCES.items():
             n, patterns, learned, either = counts[source]

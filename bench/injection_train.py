@@ -41,6 +41,13 @@ AUGMENTED = 600
 """Template notes and template events (`bench.injection_augment`) added to training, each."""
 AUGMENTED_TASKS = 1200
 """Template requests meant for an assistant (`injection_augment.tasks`), positives."""
+AUGMENTED_ACTIONS = 1500
+"""Template actions in other systems, bent answers, an assistant addressed, general questions
+(`injection_augment.actions`), positives."""
+AUGMENTED_SHOP = 800
+"""Template notes about the shop's own order, to the shop or from the warehouse (`injection_augment.shop_notes`)."""
+AUGMENTED_CONTENT = 400
+"""Template reviews, work emails, receipts and product texts (`injection_augment.content`), benign."""
 FOLDS = 5
 ATTRIBUTION = (
     "Weights learned from BIPIA (Microsoft, MIT), InjecAgent (MIT), AgentDojo (MIT), the Bitext Sample "
@@ -108,6 +115,8 @@ def _threshold(tune: Sequence[Example], *, verbose: bool = True) -> float:
         allowed = math.floor(MAX_FALSE_FLAGS_BY_SOURCE.get(source, MAX_FALSE_FLAGS) * len(negatives))
         if allowed < len(negatives):
             threshold = max(threshold, negatives[allowed] + 1e-6)
+            if verbose:
+                print(f"out of fold, {source:16} needs threshold {negatives[allowed] + 1e-6:.4f}")
     for source in sorted({e.source for e in tune if e.label == 1}):
         positives = [scores[i] for i, e in enumerate(tune) if e.source == source]
         recall = sum(p >= threshold for p in positives) / len(positives)
@@ -123,10 +132,14 @@ def domain_of(tune: Sequence[Example]) -> frozenset[str]:
 
 
 def training_set() -> list[Example]:
-    """The tune split of the trainable sources, and our template notes, events and tasks."""
+    """The tune split of the trainable sources, and our template notes, events, shop notes,
+    content, tasks and actions."""
     made = [Example("template-notes", t, 0) for t in injection_augment.notes(AUGMENTED)]
     made += [Example("template-events", t, 0) for t in injection_augment.events(AUGMENTED)]
     made += [Example("template-tasks", t, 1) for t in injection_augment.tasks(AUGMENTED_TASKS)]
+    made += [Example("template-actions", t, 1) for t in injection_augment.actions(AUGMENTED_ACTIONS)]
+    made += [Example("template-shop", t, 0) for t in injection_augment.shop_notes(AUGMENTED_SHOP)]
+    made += [Example("template-content", t, 0) for t in injection_augment.content(AUGMENTED_CONTENT)]
     measured = {e.text for e in examples()}  # a template that happens to equal a measured text is left out
     made = [e for e in made if e.text not in measured]
     return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
