@@ -6,7 +6,7 @@ never read here; `carrier-events` is never trained on: karrio's samples are LGPL
 `tools.injection_model.features` of the folded text, present or not, L2-normalised; the model is
 scikit-learn's `LogisticRegression` (L2), every source weighted to the same total so the 8,000
 Bitext messages do not drown the 30 InjecAgent ones. Our template notes, events and requests meant
-for an assistant (`bench.injection_augment`) are added, less any that equals a measured text. The
+for an assistant (`bench.injection_augment`, `bench.injection_templates`) are added, less any that equals a measured text. The
 threshold is chosen on out-of-fold scores (5 folds of the tune split, each fold's model with the
 word domain of its own training texts): the lowest at which no negative source flags more than
 `MAX_FALSE_FLAGS` (`MAX_FALSE_FLAGS_BY_SOURCE` where tighter). Features seen in fewer than `MIN_DF` tune texts are dropped, and weights under
@@ -25,7 +25,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from bench import injection_augment
+from bench import injection_augment, injection_templates
 from bench.injection_corpus import TRAINABLE, Example, examples
 from tools.injection import fold
 from tools.injection_model import MODEL_PATH, features, scored, words_of
@@ -43,11 +43,11 @@ AUGMENTED_TASKS = 1200
 """Template requests meant for an assistant (`injection_augment.tasks`), positives."""
 AUGMENTED_ACTIONS = 1500
 """Template actions in other systems, bent answers, an assistant addressed, general questions
-(`injection_augment.actions`), positives."""
+(`injection_templates.actions`), positives."""
 AUGMENTED_SHOP = 800
-"""Template notes about the shop's own order, to the shop or from the warehouse (`injection_augment.shop_notes`)."""
+"""Template notes about the shop's own order, to the shop or from the warehouse (`injection_templates.shop_notes`)."""
 AUGMENTED_CONTENT = 400
-"""Template reviews, work emails, receipts and product texts (`injection_augment.content`), benign."""
+"""Template reviews, work emails, receipts and product texts (`injection_templates.content`), benign."""
 FOLDS = 5
 ATTRIBUTION = (
     "Weights learned from BIPIA (Microsoft, MIT), InjecAgent (MIT), AgentDojo (MIT), the Bitext Sample "
@@ -137,9 +137,9 @@ def training_set() -> list[Example]:
     made = [Example("template-notes", t, 0) for t in injection_augment.notes(AUGMENTED)]
     made += [Example("template-events", t, 0) for t in injection_augment.events(AUGMENTED)]
     made += [Example("template-tasks", t, 1) for t in injection_augment.tasks(AUGMENTED_TASKS)]
-    made += [Example("template-actions", t, 1) for t in injection_augment.actions(AUGMENTED_ACTIONS)]
-    made += [Example("template-shop", t, 0) for t in injection_augment.shop_notes(AUGMENTED_SHOP)]
-    made += [Example("template-content", t, 0) for t in injection_augment.content(AUGMENTED_CONTENT)]
+    made += [Example("template-actions", t, 1) for t in injection_templates.actions(AUGMENTED_ACTIONS)]
+    made += [Example("template-shop", t, 0) for t in injection_templates.shop_notes(AUGMENTED_SHOP)]
+    made += [Example("template-content", t, 0) for t in injection_templates.content(AUGMENTED_CONTENT)]
     measured = {e.text for e in examples()}  # a template that happens to equal a measured text is left out
     made = [e for e in made if e.text not in measured]
     return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
