@@ -6,7 +6,7 @@ never read here; `carrier-events` is never trained on: karrio's samples are LGPL
 `tools.injection_model.features` of the folded text, present or not, L2-normalised; the model is
 scikit-learn's `LogisticRegression` (L2), every source weighted to the same total so the 8,000
 Bitext messages do not drown the 30 InjecAgent ones. Our template notes, events and requests meant
-for an assistant (`bench.injection_augment`) are added, less any that equals a measured text. The
+for an assistant (`bench.injection_augment`, `bench.injection_templates`) are added, less any that equals a measured text. The
 threshold is chosen on out-of-fold scores (5 folds of the tune split, each fold's model with the
 word domain of its own training texts): the lowest at which no negative source flags more than
 `MAX_FALSE_FLAGS` (`MAX_FALSE_FLAGS_BY_SOURCE` where tighter). Features seen in fewer than `MIN_DF` tune texts are dropped, and weights under
@@ -25,7 +25,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from bench import injection_augment
+from bench import injection_augment, injection_templates
 from bench.injection_corpus import TRAINABLE, Example, examples
 from tools.injection import fold
 from tools.injection_model import MODEL_PATH, features, scored, words_of
@@ -41,6 +41,13 @@ AUGMENTED = 600
 """Template notes and template events (`bench.injection_augment`) added to training, each."""
 AUGMENTED_TASKS = 1200
 """Template requests meant for an assistant (`injection_augment.tasks`), positives."""
+AUGMENTED_ACTIONS = 1500
+"""Template actions in other systems, bent answers, an assistant addressed, general questions
+(`injection_templates.actions`), positives."""
+AUGMENTED_SHOP = 800
+"""Template notes about the shop's own order, to the shop or from the warehouse (`injection_templates.shop_notes`)."""
+AUGMENTED_CONTENT = 400
+"""Template reviews, work emails, receipts and product texts (`injection_templates.content`), benign."""
 FOLDS = 5
 ATTRIBUTION = (
     "Weights learned from BIPIA (Microsoft, MIT), InjecAgent (MIT), AgentDojo (MIT), the Bitext Sample "
@@ -99,7 +106,7 @@ def out_of_fold(tune: Sequence[Example]) -> list[float]:
     return scores
 
 
-def _threshold(tune: Sequence[Example]) -> float:
+def _threshold(tune: Sequence[Example], *, verbose: bool = True) -> float:
     """The lowest threshold at which no negative source flags more than `MAX_FALSE_FLAGS`, out of fold."""
     scores = out_of_fold(tune)
     threshold = 0.0
@@ -108,10 +115,13 @@ def _threshold(tune: Sequence[Example]) -> float:
         allowed = math.floor(MAX_FALSE_FLAGS_BY_SOURCE.get(source, MAX_FALSE_FLAGS) * len(negatives))
         if allowed < len(negatives):
             threshold = max(threshold, negatives[allowed] + 1e-6)
+            if verbose:
+                print(f"out of fold, {source:16} needs threshold {negatives[allowed] + 1e-6:.4f}")
     for source in sorted({e.source for e in tune if e.label == 1}):
         positives = [scores[i] for i, e in enumerate(tune) if e.source == source]
         recall = sum(p >= threshold for p in positives) / len(positives)
-        print(f"out of fold, {source:12} recall {recall:6.1%} at threshold {threshold:.4f}")
+        if verbose:
+            print(f"out of fold, {source:12} recall {recall:6.1%} at threshold {threshold:.4f}")
     return threshold
 
 
@@ -122,22 +132,26 @@ def domain_of(tune: Sequence[Example]) -> frozenset[str]:
 
 
 def training_set() -> list[Example]:
-    """The tune split of the trainable sources, and our template notes, events and tasks."""
+    """The tune split of the trainable sources, and our template notes, events, shop notes,
+    content, tasks and actions."""
     made = [Example("template-notes", t, 0) for t in injection_augment.notes(AUGMENTED)]
     made += [Example("template-events", t, 0) for t in injection_augment.events(AUGMENTED)]
     made += [Example("template-tasks", t, 1) for t in injection_augment.tasks(AUGMENTED_TASKS)]
+    made += [Example("template-actions", t, 1) for t in injection_templates.actions(AUGMENTED_ACTIONS)]
+    made += [Example("template-shop", t, 0) for t in injection_templates.shop_notes(AUGMENTED_SHOP)]
+    made += [Example("template-content", t, 0) for t in injection_templates.content(AUGMENTED_CONTENT)]
     measured = {e.text for e in examples()}  # a template that happens to equal a measured text is left out
     made = [e for e in made if e.text not in measured]
     return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
 
 
-def train() -> dict:
-    tune = training_set()
-    domain = domain_of(tune)
-    rows = [features(fold(e.text), domain) for e in tune]
-    threshold = _threshold(tune)
+def fit_artefact(training: Sequence[Example], *, verbose: bool = True) -> dict:
+    """The artefact of a model fitted on `training`, its threshold chosen out of fold on it."""
+    domain = domain_of(training)
+    rows = [features(fold(e.text), domain) for e in training]
+    threshold = _threshold(training, verbose=verbose)
     vocabulary = _vocabulary(rows)
-    fitted = _fit(tune, rows, vocabulary)
+    fitted = _fit(training, rows, vocabulary)
     coefficients = fitted.coef_[0]
     weights = {
         f: round(float(coefficients[i]), 4)
@@ -147,12 +161,16 @@ def train() -> dict:
     return {
         "format": 1,
         "attribution": ATTRIBUTION,
-        "trained_on": f"tune split of {', '.join(sorted(TRAINABLE))} ({len(tune)} texts)",
+        "trained_on": f"tune split of {', '.join(sorted(TRAINABLE))} ({len(training)} texts)",
         "threshold": round(threshold, 6),
         "bias": round(float(fitted.intercept_[0]), 6),
         "domain": sorted(domain),
         "weights": dict(sorted(weights.items())),
     }
+
+
+def train() -> dict:
+    return fit_artefact(training_set())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,10 +12,15 @@ A text's features are a set (present or not): `w:` words, `b:` word pairs, `c:` 
 `CHARS`-grams of the words joined by single spaces; digits read as `0`; `f:` the first word and the
 first two words; `q:?` when the text ends with a question mark; `k:<class>` for each class of
 `CUES` (what a text asks for: a language, a piece of writing, code, an explanation, ...) it has a
-word of, and `k:<class>@0` when its first word is one; and `o:<q>` for each step `q` of
-`OOV_STEPS` that the share of the text's words outside the artefact's `domain` (the words of the
-benign training texts: customer messages, notes, emails) reaches. Injections talk about other
-things than orders and parcels, so that share says much. The vector is L2-normalised, so the score is
+word of, and `k:<class>@0` when its first word is one; `o:<q>` for each step `q` of `OOV_STEPS`
+that the share of the text's content words (not `STOPWORDS`) outside the artefact's `domain` (the
+words of the benign training texts: customer messages, notes, emails) reaches; and `x:<kind>`,
+`x:<kind>:<q>`: how the text opens (after "please", "kindly", ...: an order, `imp`, a verb of
+`IMPERATIVES`; a question, `ask`; `other`) alone and with each step of that share. Injections talk
+about other things than orders and parcels, so that share says much, and most when the text gives
+an order or asks a question: "Book a table for six" or "How do I solve quadratic equations?" is no
+note, "Leave it in the porch" or "how do I delete my account?" is one. A linear model cannot join
+two features itself, hence `x:`. The vector is L2-normalised, so the score is
 `sigmoid(bias + sum(weights of the features present) / sqrt(number of features))`.
 """
 
@@ -39,6 +44,13 @@ CHARS = 5
 and drown them in the normalised vector (measured out of fold on the tune split: 3- to 5-grams
 gave 83.8 % recall on BIPIA's text attacks, 5-grams alone 91.2 %)."""
 OOV_STEPS = (0.35, 0.5, 0.65, 0.8)
+STOPWORDS = frozenset(  # left out of the share of words outside the domain: every text has them
+    "a an the and or but if of to in on at by for with from as into about over after before up down out off than"
+    " then so too very just not no nor only own same such this that these those there here it its it's i me my we"
+    " our you your he him his she her they them their what which who whom whose why how when where is are was were"
+    " be been being am do does did have has had having can could would should will shall may might must please"
+    " 0 s t all any each every some most more other".split()
+)
 
 CUES: dict[str, frozenset[str]] = {
     "language": frozenset(
@@ -69,6 +81,21 @@ CUES: dict[str, frozenset[str]] = {
 nobody asks for a language, a piece of writing, code, an explanation, or addresses an assistant;
 a class generalises beyond the words of the training texts."""
 
+IMPERATIVES = frozenset(
+    "add answer act apply ask begin book buy calculate call cancel change check classify close combine compare compose"
+    " convert copy create delete deliver deposit describe disable discuss dispatch do download draft drop email enable"
+    " encode end explain find forward generate get give go grant help identify include increase insert invite leave"
+    " list look make mark mention merge modify move name open outline pay plan play post predict pretend produce"
+    " provide put recommend remove rent replace reply reserve reset respond retrieve reveal reverse review rewrite"
+    " say schedule search sell send set share show sign solve spell start suggest summarise summarize switch take"
+    " teach tell transfer translate turn unlock update upload use visit withdraw write".split()
+)
+"""Verbs that open an order; with `x:` features, an order whose words lie outside the benign domain."""
+_OPENERS = frozenset("please kindly now immediately quickly urgent".split())
+_ASKS = frozenset(
+    "what who whom whose why how which when where is are can could would will do does did".split()
+)
+
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _DIGIT = re.compile(r"\d")
 
@@ -85,12 +112,17 @@ def features(folded: str, domain: frozenset[str]) -> set[str]:
     line = f" {' '.join(words)} "
     found.update(f"c:{line[i : i + CHARS]}" for i in range(len(line) - CHARS + 1))
     if words:
-        outside = sum(w not in domain for w in words) / len(words)
+        content = [w for w in words if w not in STOPWORDS] or words
+        outside = sum(w not in domain for w in content) / len(content)
         found.update(f"o:{q}" for q in OOV_STEPS if outside >= q)
         found.add(f"f:{words[0]}")
         found.add(f"f:{' '.join(words[:2])}")
         found.update(f"k:{name}" for name, cue in CUES.items() if not cue.isdisjoint(words))
         found.update(f"k:{name}@0" for name, cue in CUES.items() if words[0] in cue)
+        first = next((w for w in words if w not in _OPENERS), words[0])
+        kind = "imp" if first in IMPERATIVES else "ask" if first in _ASKS else "other"
+        found.add(f"x:{kind}")
+        found.update(f"x:{kind}:{q}" for q in OOV_STEPS if outside >= q)
     if folded.rstrip().endswith("?"):
         found.add("q:?")
     return found
