@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from tools.emoji_chars import EMOJI, VS_BASE
 from tools.injection import signals
 
 CUT_MARKER = " [...cut]"
@@ -82,16 +83,11 @@ _ASCII_CONTROLS = dict.fromkeys((*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F))
 _ASCII_BREAKS = str.maketrans("\r\x0b\x0c", "\n\n\n")
 _LINE_BREAKS = ("\r\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029")
 
-# Emoji characters (UTS #51: every base of emoji-test.txt and emoji-variation-sequences.txt lies in
-# these ranges; tests/tools/test_sanitiser_emoji.py proves it) and bases that take VS15/VS16.
-_EMOJI = (
-    r"\xa9\xae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u23ff\u24c2\u25a0-\u27bf\u2934\u2935"
-    r"\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
-)
-_VS_BASE = _EMOJI + r"#*0-9"
+# Emoji characters and the bases that take VS15/VS16 exactly as Unicode's emoji data lists them
+# (tools/emoji_chars.py): a joiner or selector beside any other character is padding.
 # The joiner or selector comes first in each pattern (a fast literal scan); lookbehinds check what precedes.
-_STRAY_ZWJ = re.compile(rf"\u200d(?:(?![{_EMOJI}])|(?<![{_EMOJI}]\u200d)(?<![{_VS_BASE}]\ufe0f\u200d))")
-_STRAY_PRESENTATION = re.compile(rf"[\ufe0e\ufe0f](?<![{_VS_BASE}][\ufe0e\ufe0f])")
+_STRAY_ZWJ = re.compile(rf"\u200d(?:(?![{EMOJI}])|(?<![{EMOJI}]\u200d)(?<![{VS_BASE}]\ufe0f\u200d))")
+_STRAY_PRESENTATION = re.compile(rf"[\ufe0e\ufe0f](?<![{VS_BASE}][\ufe0e\ufe0f])")
 # A subdivision flag: black flag, a unicode_subdivision_id (3-7 of [0-9a-z]) as tags, cancel tag.
 _TAGS = re.compile(
     r"(\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{3,7}\U000e007f)|[\U000e0020-\U000e007f]+"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.emoji_chars import EMOJI, VS_BASE, derive
 from tools.sanitiser import LIMITS, Cleaned, clean
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "invisible-unicode"
@@ -68,3 +69,14 @@ def test_that_every_zwj_and_variation_sequence_is_kept(name: str) -> None:
 def test_that_the_parts_of_a_sequence_do_not_survive_alone() -> None:
     joiner, selector, scotland_tags = "\u200d", "\ufe0f", SCOTLAND[1:]
     assert clean(f"a{joiner}b {selector}c {scotland_tags} d").text == "ab c d"
+
+
+def test_that_the_sanitisers_emoji_classes_are_unicodes_data() -> None:
+    assert (EMOJI, VS_BASE) == derive(DATA)
+
+
+@pytest.mark.parametrize("text", ["\u2667\ufe0e", "a\ufe0f", "\u2667\u200d\u2667", "x\u200d\U0001f600"])
+def test_that_a_joiner_or_selector_beside_a_character_unicode_does_not_list_goes(text: str) -> None:
+    # U+2667 (white club suit) lies in the Misc Symbols block but takes no variation selector
+    assert "\ufe0e" not in clean(text).text and "\ufe0f" not in clean(text).text
+    assert "\u200d" not in clean(text).text
