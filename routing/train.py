@@ -12,9 +12,9 @@ runtime reads the JSON artefact, see docs/routing.md):
 The training examples (never dev or eval) get one noisy copy each (`noisy`: typos, text-speak,
 lower case without punctuation). Our natural examples (`routing/data/natural_examples.jsonl`) are
 all training. Both models are trained on the train split; the temperature and the segmentation's
-weights (alpha, penalty, beta) are chosen on the dev split and the natural dev set
-(`evals/routing/dev.jsonl`); then both are trained again on train + dev. The eval split and the
-natural eval set are never read here. The fallback threshold and margin are fixed constants; the
+weights (alpha, penalty, beta) are chosen on the dev split and the two natural dev sets
+(`evals/routing/dev.jsonl` and `dev_b.jsonl`, two writers); then both are trained again on train + dev.
+The eval split and the natural eval set are never read here. The fallback threshold and margin are fixed constants; the
 `none` floor is chosen on dev (docs/routing.md).
 
 The artefact is a "Result" under CDLA-Sharing-1.0 (weights learned from the Bitext sample data,
@@ -29,7 +29,7 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from routing.corpus import (
     BARE_JOINS,
     CONNECTOR_JOINS,
     NATURAL_DEV,
+    NATURAL_DEV_B,
     NONE,
     Example,
     Labelling,
@@ -271,9 +272,13 @@ def found_labels(model: RouterModel, text: str) -> list[str]:
     return [s.label for s in model.segment(text) if s.label != NONE]
 
 
-def dev_sets(
-    dev: Sequence[Example], natural: Sequence[tuple[str, tuple[str, ...]]] = ()
-) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+Labelled = list[tuple[str, tuple[str, ...]]]
+"""Messages with the router labels they ask."""
+
+
+def dev_sets(dev: Sequence[Example], naturals: Mapping[str, Labelled] | None = None) -> dict[str, Labelled]:
+    """The Bitext dev split (single asks, two-ask messages composed from it) and the natural dev sets
+    (`natural`, `natural_b`: one per writer)."""
     singles = [(e.text, (e.label,) if e.label != NONE else ()) for e in dev]
     a = compose_pairs(dev, DEV_PAIRS, CONNECTOR_JOINS, is_bare=False, seed=SEED + 1)
     b = compose_pairs(dev, DEV_PAIRS, BARE_JOINS, is_bare=True, seed=SEED + 2)
@@ -281,16 +286,17 @@ def dev_sets(
         "single": singles,
         "connectors": [(c.text, c.labels) for c in a],
         "bare": [(c.text, c.labels) for c in b],
-        "natural": list(natural),
+        **(naturals or {}),
     }
 
 
-DEV_WEIGHTS = {"single": 4, "connectors": 2, "bare": 1, "natural": 2}
+DEV_WEIGHTS = {"single": 4, "connectors": 2, "bare": 1, "natural": 2, "natural_b": 2}
 """A dev error's weight by set; every dropped ask costs 2 more, and so does every invented ask of
-the natural set (customers' own words, where context sentences are read as asks)."""
+the natural sets (customers' own words, where context sentences are read as asks). Both natural
+sets weigh the same: one writer's dev alone did not transfer to another's (docs/routing.md)."""
 
 
-def dev_cost(model: RouterModel, sets: dict[str, list[tuple[str, tuple[str, ...]]]]) -> tuple[int, str]:
+def dev_cost(model: RouterModel, sets: Mapping[str, Labelled]) -> tuple[int, str]:
     """Weighted dev errors (`DEV_WEIGHTS`), plus 2 for every dropped ask and every invented natural ask."""
     cost = 0
     notes: list[str] = []
@@ -303,17 +309,17 @@ def dev_cost(model: RouterModel, sets: dict[str, list[tuple[str, tuple[str, ...]
             errors += found != set(labels)
             dropped += len(set(labels) - found)
             invented += len(found - set(labels))
-        cost += DEV_WEIGHTS[name] * errors + 2 * dropped + (2 * invented if name == "natural" else 0)
+        cost += DEV_WEIGHTS[name] * errors + 2 * dropped + (2 * invented if name.startswith("natural") else 0)
         notes.append(f"{name} {1 - errors / len(items):.4f} ({dropped} dropped, {invented} invented)")
     return cost, ", ".join(notes)
 
 
 def tune(
-    base: dict[str, object], dev: Sequence[Example], natural: Sequence[tuple[str, tuple[str, ...]]] = ()
+    base: dict[str, object], dev: Sequence[Example], naturals: Mapping[str, Labelled] | None = None
 ) -> dict[str, float]:
     """The segmentation weights with the lowest `dev_cost`; the first in `GRID` order on a tie.
     Then the `none` floor, from `NONE_FLOORS`, for those weights (the highest on a tie)."""
-    sets = dev_sets(dev, natural)
+    sets = dev_sets(dev, naturals)
     best: tuple[int, dict[str, float]] = (2**31, {})
     for alpha, penalty, beta in GRID:
         weights = {"alpha": alpha, "penalty": penalty, "beta": beta}
@@ -367,10 +373,14 @@ def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path])
     examples = load_examples(label_of, extra)
     natural = load_natural(label_of)
     train_set, dev = [*in_split(examples, "train"), *natural], in_split(examples, "dev")
-    natural_tuning = natural_dev(label_of) if NATURAL_DEV.exists() else []
+    natural_tuning = {
+        name: natural_dev(label_of, path)
+        for name, path in (("natural", NATURAL_DEV), ("natural_b", NATURAL_DEV_B))
+        if path.exists()
+    }
+    sizes = ", ".join(f"{name} dev {len(rows)}" for name, rows in natural_tuning.items())
     print(
-        f"examples: train {len(train_set)} ({len(natural)} natural), dev {len(dev)}, natural dev "
-        f"{len(natural_tuning)}; eval held back",
+        f"examples: train {len(train_set)} ({len(natural)} natural), dev {len(dev)}, {sizes}; eval held back",
         flush=True,
     )
     classes, bias, weights, cut = train(train_set, label_of)

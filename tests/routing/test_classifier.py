@@ -12,6 +12,7 @@ from routing.classifier import MODEL_PATH, RouterArtefactError, RouterModel, Spa
 from routing.corpus import (
     BITEXT_CSV,
     NATURAL_DEV,
+    NATURAL_DEV_B,
     bare,
     in_split,
     join_bare,
@@ -212,7 +213,7 @@ def test_that_the_artefact_is_small_attributed_and_never_trained_on_the_eval_spl
     assert data["trained_on"]["examples"] == len(in_split(examples, "train", "dev")) + len(natural)
 
 
-KNOWN_EVAL_OVERLAP = {
+KNOWN_DEV_B_OVERLAP = {
     "ok",
     "yo where my beans at",
     "where is my refund",
@@ -220,13 +221,14 @@ KNOWN_EVAL_OVERLAP = {
     "how many days do i have to return an item",
     "is my order on its way",
 }
-"""Eval messages that equal a training example written without seeing them (short generic lines; one
-is the issue's own example): counted in docs/routing.md's eval log. No other may be added."""
+"""Messages of dev b (the eval set v1 until its two runs) that equal a training example written
+before dev b was opened (short generic lines; one is the issue's own example), counted in the eval
+log of docs/routing.md. Dev b is a tuning set now: no other may be added."""
 
 
-def test_that_no_natural_dev_or_eval_message_is_a_training_example() -> None:
+def test_that_no_natural_dev_message_is_a_training_example() -> None:
     trained = {" ".join(bare(e.text).split()) for e in load_natural(REGISTRY.label_of)}
-    for path, allowed in ((NATURAL_DEV, set()), (NATURAL_DEV.with_name("eval.jsonl"), KNOWN_EVAL_OVERLAP)):
+    for path, allowed in ((NATURAL_DEV, set()), (NATURAL_DEV_B, KNOWN_DEV_B_OVERLAP)):
         texts = {
             " ".join(bare(json.loads(line)["text"]).split()) for line in path.read_text().splitlines() if line
         }
