@@ -118,6 +118,8 @@ async def test_that_a_slow_model_leaves_the_classifiers_reading(
         "call me at 555 0134 please",
         "can someone ring me back on 07700 900123?",
         "could you give me a call, it's easier",
+        "i dont wanna chat with the robot",
+        "could an actual person check my refund please",
     ],
 )
 async def test_that_a_request_for_a_person_is_always_handed_off(model: Sandbox, text: str) -> None:
