@@ -6,9 +6,11 @@ code's rules alone) and with the offline stand-in model as the fallback:
   hash of the text; `routing.train` never reads it), single asks and two-ask messages composed
   from it ("..., and also ...", a new line, "btw"...; or lower-cased, unpunctuated, joined by
   " and ", ", " or a space). The Bitext sample is CDLA-Sharing-1.0, (c) Bitext, read in place;
-- natural dev: `evals/routing/dev.jsonl`, customers' own words, hand-labelled (tuned on);
-- natural eval: `evals/routing/eval.jsonl` (only with `--eval`), written and labelled by someone who
-  never saw the router; never trained or tuned on (its sha256 is in docs/routing.md).
+- natural dev, natural dev b: `evals/routing/dev.jsonl` and `dev_b.jsonl`, customers' own words by two
+  writers, hand-labelled (tuned on; dev b was the eval set v1, retired into tuning after two runs);
+- natural eval: `evals/routing/eval2.jsonl` (only with `--eval`), written and labelled by someone who
+  never saw the router; never trained or tuned on (docs/routing.md). Missing, `--eval` says so and
+  exits with status 2.
 
 A natural message's labels are fine asks (LABELS in docs/routing.md); the registry maps each to
 its router label (`Registry.label_of`: a workflow's name, `other` for an ask no workflow takes,
@@ -29,6 +31,7 @@ import asyncio
 import json
 import logging
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -58,6 +61,8 @@ from workflows.registry import REGISTRY
 PAIRS = 2000
 SEED = 5
 EVALS = REPO_ROOT / "evals" / "routing"
+HELD_OUT = EVALS / "eval2.jsonl"
+"""The held-out natural eval set v2 (`--eval`)."""
 LANGUAGE = "language"
 """The pseudo-label of a message handed off because its brand does not serve its language."""
 PERSON_LABEL = "handoff"
@@ -224,19 +229,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pairs", type=int, default=PAIRS, help="two-ask Bitext messages per join style")
     parser.add_argument("--no-bitext", action="store_true", help="only the natural sets")
     parser.add_argument("--dev", type=Path, default=EVALS / "dev.jsonl")
+    parser.add_argument("--dev-b", type=Path, default=EVALS / "dev_b.jsonl")
     parser.add_argument("--eval", action="store_true", help="also the held-out natural eval (log every run)")
     parser.add_argument("--errors", type=int, default=8, help="wrong messages listed per set and mode")
     args = parser.parse_args(argv)
+    if args.eval and not HELD_OUT.exists():
+        print(f"no held-out eval set: {HELD_OUT.relative_to(REPO_ROOT)} is missing", file=sys.stderr)
+        sys.exit(2)
     logging.getLogger("nodes.route").setLevel(logging.ERROR)  # the model is down on purpose
     t0 = time.perf_counter()
     REGISTRY.router  # noqa: B018  # loaded and relabelled once, as the service does
     read_message("warm up", REGISTRY.router)
     load_ms = (time.perf_counter() - t0) * 1000
     sets: dict[str, list[Case]] = {} if args.no_bitext else bitext_sets(args.pairs)
-    if args.dev.exists():
-        sets["natural dev"] = natural(args.dev)
+    for name, path in (("natural dev", args.dev), ("natural dev b", args.dev_b)):
+        if path.exists():
+            sets[name] = natural(path)
     if args.eval:
-        sets["natural eval"] = natural(EVALS / "eval.jsonl")
+        sets["natural eval"] = natural(HELD_OUT)
     tallies = asyncio.run(run_all(sets))
     print("\n".join(report(tallies, load_ms, args.errors)))
 

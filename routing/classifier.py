@@ -48,6 +48,11 @@ OTHER = "other"
 
 CUT_FLOOR = 8.0
 """Cuts costing more than this are never taken on dev data; skipping them keeps a message near O(n)."""
+NEGATIONS = frozenset(
+    "dont not never cant wont doesnt didnt isnt arent wasnt havent hasnt shouldnt wouldnt couldnt".split()
+)
+"""No cut falls right after one of these inside a sentence: a negation belongs to what follows it
+("I don't | want order 1002 anymore" would read the rest as its opposite)."""
 
 
 class RouterArtefactError(ValueError):
@@ -168,6 +173,8 @@ class RouterModel:
         """Every cut worth considering as (end of one segment, start of the next, cost), by start."""
         out: list[tuple[int, int, float]] = []
         for end in range(1, len(norms)):
+            if norms[end - 1] in NEGATIONS and not breaks[end]:
+                continue
             start = end
             while start < len(norms):
                 cost = self.cut_cost(norms, breaks, end, start, windows)

@@ -33,7 +33,11 @@ NATURAL_EXAMPLES = Path(__file__).resolve().parent / "data" / "natural_examples.
 """Our examples in customers' own words (typos, indirect asks, ids), labelled with fine asks: all
 training, never split (the natural dev and eval sets under `evals/routing/` measure them)."""
 NATURAL_DEV = REPO_ROOT / "evals" / "routing" / "dev.jsonl"
-"""The natural dev set: tuned on, never trained on (the eval set beside it is never read here)."""
+"""The natural dev set: tuned on, never trained on (the held-out eval set beside it is never read here)."""
+NATURAL_DEV_B = REPO_ROOT / "evals" / "routing" / "dev_b.jsonl"
+"""The second natural dev set, by another writer (the eval set v1, retired into tuning after two runs):
+tuned on, never trained on."""
+NATURAL_DEVS = (NATURAL_DEV, NATURAL_DEV_B)
 
 Labelling = Callable[[str], str]
 """Which router label a source intent (a fine class) is: the workflow registry's

@@ -47,6 +47,12 @@ _PATTERNS = (
     # refusing the bot: "not a bot", "no bots", "stop the bot", "are you a bot", "is this a robot"
     r"\b(?:not|no|stop|hate|done\s+with|sick\s+of|tired\s+of|enough\s+of)\s+(?:\w+\s+){0,2}"
     r"(?:a\s+|the\s+|this\s+|your\s+)?(?:bot|bots|robot|robots|machine|chatbot)\b",
+    # "can a real person look at my refund?", "could a manager check this"
+    rf"\b(?:can|could|would|will|may)\s+{_WHO}\s+(?:please\s+|pls\s+)?"
+    r"(?:look|check|help|handle|deal|review|sort|take\s+a\s+look|see\s+to)\b",
+    # "I don't want to talk to a bot", "dont wanna chat with the robot"
+    r"\b(?:don'?t|do\s+not|won'?t)\s+(?:want|wanna|need|like)\s+(?:\w+\s+){0,3}"
+    r"(?:a\s+|the\s+|this\s+|your\s+)?(?:bot|bots|robot|robots|machine|chatbot)\b",
     r"\b(?:are\s+you|is\s+this|am\s+i\s+talking\s+to|r\s+u)\s+(?:a\s+|an\s+)?(?:real|human|bot|robot|machine)\b",
     # "is anyone there", "anyone real here"
     r"\b(?:any(?:one|body)|some(?:one|body))\s+(?:real|human|alive)\b",

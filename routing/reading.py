@@ -105,13 +105,21 @@ def _add_ask(intents: list[Intent], ask: Intent) -> None:
 
 
 _SHAPES = frozenset({"_num_", "_subid_", "_email_"})
+_CODE_CALL = re.compile(
+    r"^\W*(?:call|use|invoke|run|execute|trigger)\s+(?:the\s+)?(?:tool\s+|function\s+)?[`'\"]?"
+    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[`'\"]?\s*(?:with\s*)?[({]",
+    re.IGNORECASE,
+)
+"""A part that opens with a planted tool call ("call get_order {...}"): an instruction for a model,
+not a customer's ask (the sanitiser flags it as `tool_call`)."""
 
 
 def _ids_with_their_ask(text: str, segments: list[Span]) -> list[Span]:
     """A part that is only ids ("1001", "sub_501") beside an ask belongs to that ask ("where is my
     order | 1001"): an id alone asks nothing only when it is the whole message (an answer). So does
     a part with a number that goes on the ask's sentence ("... to 500 Oak Road, Springfield | IL
-    62704"): an address or an amount, not an answer to a waiting workflow."""
+    62704"): an address or an amount, not an answer to a waiting workflow. So does a planted tool call
+    ("my parcel is late. | call get_order {...}"), whatever its words weigh."""
     out: list[Span] = []
     for i, seg in enumerate(segments):
         norms = {t.norm for t in tokenize(text[seg.start : seg.end])}
@@ -120,7 +128,8 @@ def _ids_with_their_ask(text: str, segments: list[Span]) -> list[Span]:
             out[-1] = replace(out[-1], end=seg.end)
             continue
         only_ids = norms <= _SHAPES
-        if seg.label == NONE and only_ids and len(segments) > 1:
+        code_call = bool(_CODE_CALL.match(text[seg.start : seg.end]))
+        if (code_call or (seg.label == NONE and only_ids)) and len(segments) > 1:
             if out and out[-1].label != NONE:
                 out[-1] = replace(out[-1], end=seg.end)
                 continue
@@ -130,6 +139,54 @@ def _ids_with_their_ask(text: str, segments: list[Span]) -> list[Span]:
                 continue
         out.append(seg)
     return out
+
+
+_LEAD = frozenset(
+    {"please", "pls", "no", "but", "and", "so", "oh", "ok", "i", "im", "am", "we", "were", "do", "just"}
+)
+_NEGATION = frozenset({"dont", "not"})
+_WANTING = frozenset(
+    {"want", "wanna", "need", "asking", "looking", "trying", "planning", "interested", "after"}
+)
+"""What may stand between a negation and the ask it refuses ("don't want a refund"); any other word
+means the negation is about something else ("not received my refund" is an ask)."""
+_ASK_VERB = re.compile(r"cancel|refund|return|exchang|swap|replac")
+_CLAUSE_BREAKS = ",.;!?\n"
+NEGATION_REACH = 4
+"""Words a negation may stand before the ask word it negates ("I'm not asking for a refund")."""
+
+
+def _negated(text: str, seg: Span, router: RouterModel) -> bool:
+    """The clause a segment starts in opens by refusing the segment's ask: "please don't cancel my
+    subscription", "not cancelling my order", "I don't want a refund" (a negation among its first
+    words, an ask word soon after it, and the clause reading as the segment's label)."""
+    start = max(text.rfind(c, 0, seg.start) for c in _CLAUSE_BREAKS) + 1
+    ends = [i for i in (text.find(c, seg.start) for c in _CLAUSE_BREAKS) if i >= 0]
+    norms = [t.norm for t in tokenize(text[start : min(ends, default=len(text))])]
+    lead = 0
+    while lead < len(norms) and norms[lead] in _LEAD and norms[lead] not in _NEGATION:
+        lead += 1
+    if lead >= len(norms) or norms[lead] not in _NEGATION or lead > 3:
+        return False
+    after = norms[lead + 1 : lead + 1 + NEGATION_REACH]
+    if not after or not (after[0] in _WANTING or _ASK_VERB.match(after[0])):
+        return False
+    if not any(_ASK_VERB.match(n) for n in after):
+        return False
+    probs = router.probabilities(norms)
+    return max(probs, key=probs.__getitem__) == seg.label
+
+
+def _refused_asks(text: str, segments: list[Span], router: RouterModel) -> list[Span]:
+    """An ask the customer refuses beside another ask asks nothing: "please don't cancel my
+    subscription, I just want to skip a month", "I don't want a refund, swap it for the black one".
+    A refusal alone stays an ask (when in doubt an ask is kept, and the model may be asked)."""
+    refused = [seg.label != NONE and _negated(text, seg, router) for seg in segments]
+    kept = {seg.label for seg, no in zip(segments, refused, strict=True) if seg.label != NONE and not no}
+    return [
+        replace(seg, label=NONE) if no and kept - {seg.label} else seg
+        for seg, no in zip(segments, refused, strict=True)
+    ]
 
 
 def read_message(text: str, model: RouterModel | None = None) -> Reading:
@@ -142,6 +199,7 @@ def read_message(text: str, model: RouterModel | None = None) -> Reading:
     if segments and is_bare_thanks(text):
         segments = [Span(NONE, 1.0, segments[0].start, segments[-1].end, math.inf)]
     segments = _ids_with_their_ask(text, list(segments))
+    segments = _refused_asks(text, segments, router)
     intents: list[Intent] = []
     uncertain: list[Span] = []
     answer: Intent | None = None

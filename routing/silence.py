@@ -36,6 +36,8 @@ _THANKS = re.compile(
     r"[\s,.!-]*)?"
     r"(?:thanks?|thank you|thx|ty|cheers|many thanks|much appreciated)"
     r"(?:\s+(?:a lot|so much|very much|again|a million))?"
+    r"(?:\s+for\s+(?:(?:the|your|all(?:\s+(?:the|your))?)\s+)?(?:quick\s+)?"
+    r"(?:help|info|information|reply|response|answer|support|update|assistance))?"
     r"(?:[\s,.!-]*(?:bye|have a (?:nice|good|great) day))?"
 )
 _ACK_EMOJI = "\U0001f44d\U0001f64f\U0001f642\U0001f60a\u2764\U0001f44c\ufe0f"

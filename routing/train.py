@@ -10,11 +10,13 @@ runtime reads the JSON artefact, see docs/routing.md):
   every other possible cut of those messages and of single asks being a negative; it also reads
   the label model's view of the words either side of a cut.
 The training examples (never dev or eval) get one noisy copy each (`noisy`: typos, text-speak,
-lower case without punctuation). Our natural examples (`routing/data/natural_examples.jsonl`) are
-all training. Both models are trained on the train split; the temperature and the segmentation's
-weights (alpha, penalty, beta) are chosen on the dev split and the natural dev set
-(`evals/routing/dev.jsonl`); then both are trained again on train + dev. The eval split and the
-natural eval set are never read here. The fallback threshold and margin are fixed constants; the
+lower case without punctuation). Our natural examples (`routing/data/natural_examples.jsonl`) and
+the written messages (`routing/data/written/`, `routing.written`: their pieces, their one-ask
+messages, and the joins of their messages of several asks for the cut model) are all training. Both models are trained on the train split; the temperature and the segmentation's
+weights (alpha, penalty, beta) are chosen on the dev split and the two natural dev sets
+(`evals/routing/dev.jsonl` and `dev_b.jsonl`, two writers), by the asks `read_message` finds (as
+served); then both are trained again on train + dev.
+The eval split and the natural eval set are never read here. The fallback threshold and margin are fixed constants; the
 `none` floor is chosen on dev (docs/routing.md).
 
 The artefact is a "Result" under CDLA-Sharing-1.0 (weights learned from the Bitext sample data,
@@ -29,7 +31,7 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +43,7 @@ from routing.corpus import (
     BARE_JOINS,
     CONNECTOR_JOINS,
     NATURAL_DEV,
+    NATURAL_DEV_B,
     NONE,
     Example,
     Labelling,
@@ -61,6 +64,8 @@ from routing.features import (
     span_features,
     tokenize,
 )
+from routing.reading import read_message
+from routing.written import Joins, written_training
 
 SCALE = 1000
 SEED = 20261125
@@ -177,8 +182,14 @@ def augmented(examples: Sequence[Example], seed: int = SEED) -> list[Example]:
     return [*examples, *(Example(noisy(e.text, rnd), e.source, e.label) for e in examples)]
 
 
-def cut_examples(text: str, true_cut: tuple[int, int] | None, labeller: RouterModel) -> list[CutExample]:
-    """Every possible cut of `text`; only `true_cut` (token indices) is positive."""
+def cut_examples(
+    text: str,
+    true_cuts: Collection[tuple[int, int]],
+    labeller: RouterModel,
+    unknown: Collection[int] = (),
+) -> list[CutExample]:
+    """Every possible cut of `text`; only `true_cuts` (token indices) are positive. A cut touching a
+    token index of `unknown` (end <= i <= start) is neither: it is left out."""
     tokens = tokenize(text)
     norms = [t.norm for t in tokens]
     breaks = gap_breaks(text, tokens)
@@ -187,8 +198,9 @@ def cut_examples(text: str, true_cut: tuple[int, int] | None, labeller: RouterMo
     for end in range(1, len(norms)):
         start = end
         while start < len(norms):
-            feats = cut_features(norms, breaks, end, start, table)
-            out.append(CutExample(feats, (end, start) == true_cut))
+            if not any(end <= i <= start for i in unknown):
+                feats = cut_features(norms, breaks, end, start, table)
+                out.append(CutExample(feats, (end, start) in true_cuts))
             if norms[start] not in CONNECTORS or start - end >= MAX_CONNECTORS:
                 break
             start += 1
@@ -203,6 +215,27 @@ def true_cut(text: str, tail_start: int) -> tuple[int, int]:
     while end > 1 and tokens[end - 1].norm in CONNECTORS and start - end < MAX_CONNECTORS:
         end -= 1
     return end, start
+
+
+def written_cuts(joins: Joins) -> tuple[list[tuple[int, int]], list[int]]:
+    """The true cuts of a written message of several asks (token indices, connectors either side
+    of a join swallowed), and the token indices where an ask meets context."""
+    tokens = tokenize(joins.text)
+
+    def index(offset: int) -> int:
+        return next((i for i, t in enumerate(tokens) if t.start >= offset), len(tokens))
+
+    cuts: list[tuple[int, int]] = []
+    for offset in joins.joins:
+        end = start = index(offset)
+        if not 0 < start < len(tokens):
+            continue
+        while start + 1 < len(tokens) and tokens[start].norm in CONNECTORS and start - end < MAX_CONNECTORS:
+            start += 1
+        while end > 1 and tokens[end - 1].norm in CONNECTORS and start - end < MAX_CONNECTORS:
+            end -= 1
+        cuts.append((end, start))
+    return cuts, [index(offset) for offset in joins.near_context]
 
 
 def composed_for_cuts(
@@ -268,12 +301,17 @@ def artefact(
 
 
 def found_labels(model: RouterModel, text: str) -> list[str]:
-    return [s.label for s in model.segment(text) if s.label != NONE]
+    """The asks `read_message` finds: the segmentation and the reading's rules, as served."""
+    return [i["name"] for i in read_message(text, model).intents]
 
 
-def dev_sets(
-    dev: Sequence[Example], natural: Sequence[tuple[str, tuple[str, ...]]] = ()
-) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+Labelled = list[tuple[str, tuple[str, ...]]]
+"""Messages with the router labels they ask."""
+
+
+def dev_sets(dev: Sequence[Example], naturals: Mapping[str, Labelled] | None = None) -> dict[str, Labelled]:
+    """The Bitext dev split (single asks, two-ask messages composed from it) and the natural dev sets
+    (`natural`, `natural_b`: one per writer)."""
     singles = [(e.text, (e.label,) if e.label != NONE else ()) for e in dev]
     a = compose_pairs(dev, DEV_PAIRS, CONNECTOR_JOINS, is_bare=False, seed=SEED + 1)
     b = compose_pairs(dev, DEV_PAIRS, BARE_JOINS, is_bare=True, seed=SEED + 2)
@@ -281,16 +319,17 @@ def dev_sets(
         "single": singles,
         "connectors": [(c.text, c.labels) for c in a],
         "bare": [(c.text, c.labels) for c in b],
-        "natural": list(natural),
+        **(naturals or {}),
     }
 
 
-DEV_WEIGHTS = {"single": 4, "connectors": 2, "bare": 1, "natural": 2}
+DEV_WEIGHTS = {"single": 4, "connectors": 2, "bare": 1, "natural": 2, "natural_b": 2}
 """A dev error's weight by set; every dropped ask costs 2 more, and so does every invented ask of
-the natural set (customers' own words, where context sentences are read as asks)."""
+the natural sets (customers' own words, where context sentences are read as asks). Both natural
+sets weigh the same: one writer's dev alone did not transfer to another's (docs/routing.md)."""
 
 
-def dev_cost(model: RouterModel, sets: dict[str, list[tuple[str, tuple[str, ...]]]]) -> tuple[int, str]:
+def dev_cost(model: RouterModel, sets: Mapping[str, Labelled]) -> tuple[int, str]:
     """Weighted dev errors (`DEV_WEIGHTS`), plus 2 for every dropped ask and every invented natural ask."""
     cost = 0
     notes: list[str] = []
@@ -303,17 +342,17 @@ def dev_cost(model: RouterModel, sets: dict[str, list[tuple[str, tuple[str, ...]
             errors += found != set(labels)
             dropped += len(set(labels) - found)
             invented += len(found - set(labels))
-        cost += DEV_WEIGHTS[name] * errors + 2 * dropped + (2 * invented if name == "natural" else 0)
+        cost += DEV_WEIGHTS[name] * errors + 2 * dropped + (2 * invented if name.startswith("natural") else 0)
         notes.append(f"{name} {1 - errors / len(items):.4f} ({dropped} dropped, {invented} invented)")
     return cost, ", ".join(notes)
 
 
 def tune(
-    base: dict[str, object], dev: Sequence[Example], natural: Sequence[tuple[str, tuple[str, ...]]] = ()
+    base: dict[str, object], dev: Sequence[Example], naturals: Mapping[str, Labelled] | None = None
 ) -> dict[str, float]:
     """The segmentation weights with the lowest `dev_cost`; the first in `GRID` order on a tie.
     Then the `none` floor, from `NONE_FLOORS`, for those weights (the highest on a tie)."""
-    sets = dev_sets(dev, natural)
+    sets = dev_sets(dev, naturals)
     best: tuple[int, dict[str, float]] = (2**31, {})
     for alpha, penalty, beta in GRID:
         weights = {"alpha": alpha, "penalty": penalty, "beta": beta}
@@ -331,10 +370,11 @@ def tune(
 
 
 def train(
-    examples: Sequence[Example], label_of: Labelling, temp: float = 1.0
+    examples: Sequence[Example], label_of: Labelling, temp: float = 1.0, joins: Sequence[Joins] = ()
 ) -> tuple[list[str], list[float], dict[str, list[float]], dict[str, float]]:
     """Both models on `examples` and a noisy copy of each: fine classes, label bias and weights
-    (divided by the calibration temperature `temp`), cut weights."""
+    (divided by the calibration temperature `temp`), cut weights (the cut model also learns the
+    real joins of the written messages of several asks, `joins`)."""
     t0 = time.perf_counter()
     noisy_too = augmented(examples)
     bias, weights = train_label_model(noisy_too)
@@ -344,9 +384,12 @@ def train(
     labeller = RouterModel(
         {**artefact(classes, bias, weights, {}, {}, label_of), **dict.fromkeys(PARAMS, 0.0)}
     )
-    cut_data = [c for e in noisy_too for c in cut_examples(e.text, None, labeller)]
+    cut_data = [c for e in noisy_too for c in cut_examples(e.text, (), labeller)]
     for text, cut in composed_for_cuts(noisy_too, 2 * len(examples), SEED):
-        cut_data.extend(cut_examples(text, cut, labeller))
+        cut_data.extend(cut_examples(text, {cut}, labeller))
+    for message in joins:
+        cuts, unknown = written_cuts(message)
+        cut_data.extend(cut_examples(message.text, cuts, labeller, unknown))
     cut = train_cut_model(cut_data)
     print(
         f"trained on {len(noisy_too)} examples (half of them noisy copies): {len(weights)} label features, "
@@ -366,14 +409,22 @@ def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path])
     args = parser.parse_args(argv)
     examples = load_examples(label_of, extra)
     natural = load_natural(label_of)
-    train_set, dev = [*in_split(examples, "train"), *natural], in_split(examples, "dev")
-    natural_tuning = natural_dev(label_of) if NATURAL_DEV.exists() else []
+    written, joins = written_training(label_of, natural)
+    train_set = [*in_split(examples, "train"), *natural, *written]
+    dev = in_split(examples, "dev")
+    natural_tuning = {
+        name: natural_dev(label_of, path)
+        for name, path in (("natural", NATURAL_DEV), ("natural_b", NATURAL_DEV_B))
+        if path.exists()
+    }
+    sizes = ", ".join(f"{name} dev {len(rows)}" for name, rows in natural_tuning.items())
     print(
-        f"examples: train {len(train_set)} ({len(natural)} natural), dev {len(dev)}, natural dev "
-        f"{len(natural_tuning)}; eval held back",
+        f"examples: train {len(train_set)} ({len(natural)} natural, {len(written)} written, and "
+        f"{len(joins)} written messages of several asks for the cut model), dev {len(dev)}, {sizes}; "
+        "eval held back",
         flush=True,
     )
-    classes, bias, weights, cut = train(train_set, label_of)
+    classes, bias, weights, cut = train(train_set, label_of, joins=joins)
     fixed = {"threshold": THRESHOLD, "min_margin": MIN_MARGIN, "none_floor": NONE_FLOOR}
     raw = RouterModel(
         {**artefact(classes, bias, weights, cut, {}, label_of), **fixed, **dict.fromkeys(PARAMS[:3], 0.0)}
@@ -387,7 +438,7 @@ def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path])
     if not args.train_only:
         print(f"chosen on dev: {chosen}; now training on train + dev", flush=True)
         final = [*train_set, *dev]
-        classes, bias, weights, cut = train(final, label_of, temp)
+        classes, bias, weights, cut = train(final, label_of, temp, joins)
     out = artefact(classes, bias, weights, cut, {**fixed, **chosen, "temperature": temp}, label_of)
     out["trained_on"] = {
         "examples": len(final),

@@ -179,15 +179,15 @@ async def test_that_route_continues_the_waiting_workflow_without_asking_the_mode
 
 
 async def test_that_a_doubtful_ask_naming_nothing_is_the_answer_to_the_waiting_workflow() -> None:
-    """While the subscription cancellation waits for its yes, "yes, cancel it" confirms that
+    """While the subscription cancellation waits for its yes, "yes please cancel" confirms that
     cancellation; it does not start an order cancellation beside it (`answering_waiting`)."""
     waiting = {"cancel_subscription": run("cancel_subscription")}
-    reading = read_message("yes, cancel it")
+    reading = read_message("yes please cancel")
     assert [s.label for s in reading.uncertain if s.label != "none"] == ["cancel_order"]  # doubtful, no id
-    out = await route(TurnState(turn=2, clean_text="yes, cancel it", runs=waiting))
+    out = await route(TurnState(turn=2, clean_text="yes please cancel", runs=waiting))
     assert [i["name"] for i in out["intents"]] == ["cancel_subscription"]
     # nothing waits: the same words are an ask of their own
-    alone = await route(TurnState(turn=1, clean_text="yes, cancel it", runs={}))
+    alone = await route(TurnState(turn=1, clean_text="yes please cancel", runs={}))
     assert "cancel_order" in [i["name"] for i in alone["intents"]]
 
 

@@ -118,6 +118,8 @@ async def test_that_a_slow_model_leaves_the_classifiers_reading(
         "call me at 555 0134 please",
         "can someone ring me back on 07700 900123?",
         "could you give me a call, it's easier",
+        "i dont wanna chat with the robot",
+        "could an actual person check my refund please",
     ],
 )
 async def test_that_a_request_for_a_person_is_always_handed_off(model: Sandbox, text: str) -> None:
@@ -140,7 +142,9 @@ async def test_that_a_language_the_brand_does_not_serve_is_handed_off_for_it(
     assert [(s.node, s.arg["reason"]) for s in sent if isinstance(s, Send)] == [("handoff", "language")]
 
 
-@pytest.mark.parametrize("text", ["Bonjour", "Hola!", "Guten Tag", "Buongiorno !", "bom dia"])
+@pytest.mark.parametrize(
+    "text", ["Bonjour", "Hola!", "Guten Tag", "Buongiorno !", "bom dia", "danke", "ciao", "Merci beaucoup !"]
+)
 async def test_that_a_short_greeting_in_a_language_the_brand_does_not_serve_is_handed_off_for_it(
     model: Sandbox, text: str
 ) -> None:
@@ -170,7 +174,9 @@ async def test_that_a_served_language_is_routed_not_handed_off_for_it(model: San
     assert all(i.get("handoff_reason") != "language" for i in out["intents"])
 
 
-@pytest.mark.parametrize("text", ["ok thanks", "wheres my ordr 1001 plz", "cancel sub_501 asap"])
+@pytest.mark.parametrize(
+    "text", ["ok thanks", "wheres my ordr 1001 plz", "cancel sub_501 asap", "do u accept klarna", "ok merci"]
+)
 async def test_that_short_or_english_text_is_never_handed_off_for_its_language(
     model: Sandbox, text: str
 ) -> None:

@@ -12,6 +12,7 @@ from routing.classifier import MODEL_PATH, RouterArtefactError, RouterModel, Spa
 from routing.corpus import (
     BITEXT_CSV,
     NATURAL_DEV,
+    NATURAL_DEV_B,
     bare,
     in_split,
     join_bare,
@@ -22,6 +23,7 @@ from routing.corpus import (
 )
 from routing.features import tokenize
 from routing.reading import entities_in, find_intents, read_message
+from routing.written import written_training
 from workflows.registry import REGISTRY
 
 
@@ -94,7 +96,16 @@ def test_that_look_alike_asks_get_their_own_label(text: str, expected: list[str]
 
 
 @pytest.mark.parametrize(
-    "text", ["thanks", "yes please", "it is #1001", "ok thanks bye", "perfect, thank you very much", "hiya"]
+    "text",
+    [
+        "thanks",
+        "yes please",
+        "it is #1001",
+        "ok thanks bye",
+        "perfect, thank you very much",
+        "hiya",
+        "great, thanks for all your help",
+    ],
 )
 def test_that_text_asking_nothing_is_an_answer_not_an_intent(text: str) -> None:
     reading = read_message(text)
@@ -130,6 +141,36 @@ def test_that_a_context_sentence_beside_an_ask_is_not_another_ask(text: str, exp
     assert names(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("please don't cancel my subscription, just pause it for March", ["other"]),
+        ("I'm not looking for a refund, just tell me where order 1001 is", ["order_status"]),
+        ("I don't want a refund. Can I swap the mug for the blue one?", ["exchange_item"]),
+    ],
+)
+def test_that_an_ask_refused_beside_another_ask_is_not_an_ask(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I don't want order 1002 anymore, and where is 1001?", ["cancel_order", "order_status"]),
+        ("i never got my refund for the mug. where is order 1001?", ["returns_refunds", "order_status"]),
+        ("not received my refund yet. where is order 1001?", ["returns_refunds", "order_status"]),
+    ],
+)
+def test_that_a_negation_about_something_else_keeps_its_ask(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_that_no_cut_falls_right_after_a_negation_inside_a_sentence() -> None:
+    assert [s.label for s in load_model().segment("I don't want the subscription anymore")] == [
+        "cancel_subscription"
+    ]
+
+
 def test_that_a_review_is_an_ask_for_a_person_not_an_answer() -> None:
     assert names("the coffee tastes awful and the service was rude") == ["other"]
 
@@ -159,7 +200,7 @@ def test_that_the_same_ask_twice_in_one_message_is_one_intent() -> None:
 def test_that_a_doubtful_segment_is_kept_as_an_ask_and_reported_as_uncertain() -> None:
     # Which numbers the classifier gives depends on the artefact; the behaviour must not: a doubtful
     # ask stays an ask (with its own probability as confidence) and is reported for the model.
-    reading = read_message("my coffee maker broke")
+    reading = read_message("the mug has a chip")
     [doubt] = reading.uncertain
     assert doubt.label != "none" and doubt.confidence < load_model().threshold
     assert [(i["name"], i["confidence"]) for i in reading.intents] == [
@@ -203,16 +244,19 @@ def test_that_composed_messages_say_where_the_second_ask_starts() -> None:
 
 def test_that_the_artefact_is_small_attributed_and_never_trained_on_the_eval_split() -> None:
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    assert MODEL_PATH.stat().st_size < 2_000_000
+    assert MODEL_PATH.stat().st_size < 4_000_000  # 3.2 MB with the written data (docs/routing.md)
     assert "Bitext" in data["attribution"]
     if not BITEXT_CSV.exists():
         pytest.skip(f"labelled data not present at {BITEXT_CSV}")
     examples = load_examples(REGISTRY.label_of, REGISTRY.example_files())
     natural = load_natural(REGISTRY.label_of)
-    assert data["trained_on"]["examples"] == len(in_split(examples, "train", "dev")) + len(natural)
+    written, _ = written_training(REGISTRY.label_of, natural)
+    assert data["trained_on"]["examples"] == len(in_split(examples, "train", "dev")) + len(natural) + len(
+        written
+    )
 
 
-KNOWN_EVAL_OVERLAP = {
+KNOWN_DEV_B_OVERLAP = {
     "ok",
     "yo where my beans at",
     "where is my refund",
@@ -220,13 +264,16 @@ KNOWN_EVAL_OVERLAP = {
     "how many days do i have to return an item",
     "is my order on its way",
 }
-"""Eval messages that equal a training example written without seeing them (short generic lines; one
-is the issue's own example): counted in docs/routing.md's eval log. No other may be added."""
+"""Messages of dev b (the eval set v1 until its two runs) that equal a training example written
+before dev b was opened (short generic lines; one is the issue's own example), counted in the eval
+log of docs/routing.md. Dev b is a tuning set now: no other may be added."""
 
 
-def test_that_no_natural_dev_or_eval_message_is_a_training_example() -> None:
-    trained = {" ".join(bare(e.text).split()) for e in load_natural(REGISTRY.label_of)}
-    for path, allowed in ((NATURAL_DEV, set()), (NATURAL_DEV.with_name("eval.jsonl"), KNOWN_EVAL_OVERLAP)):
+def test_that_no_natural_dev_message_is_a_training_example() -> None:
+    natural = load_natural(REGISTRY.label_of)
+    written, _ = written_training(REGISTRY.label_of, natural)
+    trained = {" ".join(bare(e.text).split()) for e in [*natural, *written]}
+    for path, allowed in ((NATURAL_DEV, set()), (NATURAL_DEV_B, KNOWN_DEV_B_OVERLAP)):
         texts = {
             " ".join(bare(json.loads(line)["text"]).split()) for line in path.read_text().splitlines() if line
         }

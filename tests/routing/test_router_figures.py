@@ -1,4 +1,4 @@
-"""The committed artefact still reads the Bitext eval split and the natural dev set as well as when it
+"""The committed artefact still reads the Bitext eval split and the natural dev sets as well as when it
 was committed (docs/routing.md, Evaluation): a retrained artefact that regresses fails here.
 
 The classifier's reading alone (`read_message`), no model and no route rules, so it runs in seconds;
@@ -7,17 +7,20 @@ The classifier's reading alone (`read_message`), no model and no route rules, so
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from routing.corpus import BITEXT_CSV, NATURAL_DEV, NONE, in_split, load_examples
+from routing.corpus import BITEXT_CSV, NATURAL_DEV, NATURAL_DEV_B, NONE, in_split, load_examples
 from routing.reading import read_message
 from workflows.registry import REGISTRY
 
 BITEXT_SINGLE_FLOOR = 0.992
-NATURAL_DEV_FLOOR = 0.88
-"""Floors a little under the committed artefact's figures (docs/routing.md: Bitext single 99.26 %,
-natural dev 91.78 %): room for rounding of the weights, none for a real regression."""
+NATURAL_DEV_FLOOR = 0.89
+NATURAL_DEV_B_FLOOR = 0.83
+"""Floors a little under the committed artefact's figures (docs/routing.md: Bitext single 99.66 %,
+natural dev 93.84 %, natural dev b 87.79 % over the route node; the English messages alone, read by
+the classifier, 90.46 % and 84.25 %): room for rounding of the weights, none for a real regression."""
 
 
 def found(text: str) -> set[str]:
@@ -32,8 +35,11 @@ def test_that_the_artefact_reads_the_bitext_single_asks_of_the_eval_split() -> N
     assert right / len(asks) >= BITEXT_SINGLE_FLOOR
 
 
-def test_that_the_artefact_reads_the_english_natural_dev_set() -> None:
-    rows = [json.loads(line) for line in NATURAL_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+@pytest.mark.parametrize(
+    ("path", "floor"), [(NATURAL_DEV, NATURAL_DEV_FLOOR), (NATURAL_DEV_B, NATURAL_DEV_B_FLOOR)]
+)
+def test_that_the_artefact_reads_the_english_natural_dev_sets(path: Path, floor: float) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     english = [r for r in rows if r["lang"] == "en"]
     right = sum(found(r["text"]) == {REGISTRY.label_of(a) for a in r["asks"]} for r in english)
-    assert right / len(english) >= NATURAL_DEV_FLOOR
+    assert right / len(english) >= floor
