@@ -58,6 +58,7 @@ from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
 from tools import deadline, model_costs
 from tools.model import get_chat_model
+from workflows.kit.cancellable import answers_the_other_cancellation
 from workflows.registry import REGISTRY, Registry
 
 log = logging.getLogger(__name__)
@@ -148,15 +149,19 @@ async def _asks(state: TurnState, registry: Registry, ctx: BrandContext | None =
 def answering_waiting(reading: Reading, waiting: Collection[str]) -> Reading:
     """While a workflow waits, a doubtful ask that names nothing of its own ("yes, cancel it",
     "ok go ahead and cancel") is the answer to the waiting workflow, not a new ask: its words are the
-    waiting workflow's, and "it" is what that workflow asked about. A doubtful ask naming an order,
-    a subscription, an email or a tracking number, or any confident ask, still runs beside it."""
+    waiting workflow's, and "it" is what that workflow asked about. So is a confident ask to cancel
+    that names neither an order nor a subscription while the other cancellation waits ("yes, cancel
+    it" reads `cancel_subscription` at 0.84; `workflows.kit.cancellable`). An ask naming an order, a
+    subscription, an email or a tracking number, or any other confident ask, still runs beside it."""
     if not waiting:
         return reading
     doubtful = {s.start for s in reading.uncertain if s.label != NONE}
     echoes = [
         i
         for i in reading.intents
-        if i["name"] not in waiting and i["position"] in doubtful and not i["entities"]
+        if i["name"] not in waiting
+        and not i["entities"]
+        and (i["position"] in doubtful or answers_the_other_cancellation(i["name"], waiting, reading.text))
     ]
     if not echoes:
         return reading

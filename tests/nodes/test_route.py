@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
@@ -196,3 +197,21 @@ async def test_that_an_ask_naming_its_own_order_still_runs_beside_the_waiting_wo
     text = "yes, and cancel order 1002 too"
     out = await route(TurnState(turn=2, clean_text=text, runs=waiting))
     assert sorted(i["name"] for i in out["intents"]) == ["cancel_order", "cancel_subscription"]
+
+
+@pytest.mark.parametrize(
+    ("waiting", "text", "expected"),
+    [
+        ("cancel_order", "yes, cancel it", ["cancel_order"]),
+        ("cancel_order", "yes cancel the order please", ["cancel_order"]),
+        ("cancel_subscription", "yes, cancel it", ["cancel_subscription"]),
+        ("cancel_order", "yes, and cancel my subscription too", ["cancel_order", "cancel_subscription"]),
+    ],
+)
+async def test_that_an_ask_to_cancel_naming_no_kind_answers_the_waiting_cancellation(
+    waiting: str, text: str, expected: list[str]
+) -> None:
+    """ "yes, cancel it" while the order cancellation waits confirms it; it does not start a
+    subscription cancellation beside it, however sure the classifier is of `cancel_subscription`."""
+    out = await route(TurnState(turn=2, clean_text=text, runs={waiting: run(waiting)}))
+    assert sorted(i["name"] for i in out["intents"]) == expected

@@ -11,11 +11,23 @@ says that its thing stays as it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 SUBSCRIPTION_WORDS = re.compile(r"\b(subscri\w*|membership|plan|club|recurring|monthly)\b", re.IGNORECASE)
 """Words that say the customer means a subscription: no question which."""
+ORDER_WORDS = re.compile(r"\b(orders?|parcel|package|shipment|purchase)\b", re.IGNORECASE)
+"""Words that say the customer means an order."""
+KIND_WORDS = {"cancel_order": ORDER_WORDS, "cancel_subscription": SUBSCRIPTION_WORDS}
+"""Each cancellation, and the words that name its kind of thing: "cancel it" names neither."""
+
+
+def answers_the_other_cancellation(ask: str, waiting: Collection[str], text: str) -> bool:
+    """Whether an ask to cancel that does not name its kind is the answer to the other cancellation,
+    which waits: while an order cancellation waits for its yes, "yes, cancel it" read as
+    `cancel_subscription` confirms the order's; "yes, and cancel my subscription too" does not."""
+    others = [w for w in waiting if w in KIND_WORDS and w != ask]
+    return ask in KIND_WORDS and bool(others) and KIND_WORDS[ask].search(text) is None
 
 
 def _order(o: Mapping[str, Any]) -> str:
