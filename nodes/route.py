@@ -58,7 +58,7 @@ from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
 from tools import deadline, model_costs
 from tools.model import get_chat_model
-from workflows.kit.cancellable import answers_the_other_cancellation
+from workflows.kit.cancellable import OTHER_CANCELLATION, answers_the_other_cancellation, names_no_kind
 from workflows.registry import REGISTRY, Registry
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,8 @@ async def _asks(state: TurnState, registry: Registry, ctx: BrandContext | None =
     if not waiting:
         intents = with_named_order(text, intents, registry)
         intents = without_unclear_asks_about_a_subscription(text, intents)
+        if ctx is not None:
+            intents = with_both_cancellations(text, intents, ctx.brand.workflows)
     elif reading.intents:
         # an unclear ask beside the answer to a waiting workflow: "no, just tell me about order 1002"
         intents = with_named_order(text, intents or reading.intents, registry)
@@ -172,6 +174,23 @@ def answering_waiting(reading: Reading, waiting: Collection[str]) -> Reading:
         name=NONE, confidence=1.0, entities=entities_in(reading.text), position=echoes[0]["position"]
     )
     return replace(reading, intents=kept, uncertain=uncertain, answer=answer)
+
+
+def with_both_cancellations(text: str, intents: list[Intent], enabled: Collection[str]) -> list[Intent]:
+    """An ask to cancel naming nothing ("I want to cancel": no order, no subscription, neither word)
+    runs both cancellations where the brand has both: each asks the same "which would you like to
+    cancel" (said once), and the customer's choice reaches the one it is for; the other says its
+    thing stays (`workflows.kit.cancellable`). With one of them alone, a chosen order had no workflow."""
+    names = {i["name"] for i in intents}
+    added = [
+        Intent(name=other, confidence=i["confidence"], entities={}, position=i["position"])
+        for i in intents
+        if not i["entities"]
+        and names_no_kind(i["name"], text)
+        and (other := OTHER_CANCELLATION[i["name"]]) in enabled
+        and other not in names
+    ]
+    return sorted([*intents, *added], key=lambda i: i["position"])
 
 
 def without_unclear_asks_about_a_subscription(text: str, intents: list[Intent]) -> list[Intent]:

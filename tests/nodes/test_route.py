@@ -215,3 +215,21 @@ async def test_that_an_ask_to_cancel_naming_no_kind_answers_the_waiting_cancella
     subscription cancellation beside it, however sure the classifier is of `cancel_subscription`."""
     out = await route(TurnState(turn=2, clean_text=text, runs={waiting: run(waiting)}))
     assert sorted(i["name"] for i in out["intents"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I want to cancel", ["cancel_order", "cancel_subscription"]),
+        ("cancel my subscription please", ["cancel_subscription"]),
+        ("I want to cancel my order", ["cancel_order"]),
+        ("cancel order 1002", ["cancel_order"]),
+    ],
+)
+async def test_that_an_ask_to_cancel_naming_nothing_runs_both_cancellations(
+    text: str, expected: list[str]
+) -> None:
+    """Both ask the same "which would you like to cancel", so the customer's choice reaches the one it
+    is for; with one alone, "1002" answering the subscription cancellation's question had no workflow."""
+    out = await route(TurnState(turn=1, clean_text=text, runs={}), ctx=BrandContext(brand_id="acme"))
+    assert sorted(i["name"] for i in out["intents"]) == expected

@@ -22,6 +22,15 @@ KIND_WORDS = {"cancel_order": ORDER_WORDS, "cancel_subscription": SUBSCRIPTION_W
 """Each cancellation, and the words that name its kind of thing: "cancel it" names neither."""
 
 
+OTHER_CANCELLATION = {"cancel_order": "cancel_subscription", "cancel_subscription": "cancel_order"}
+
+
+def names_no_kind(ask: str, text: str) -> bool:
+    """Whether `ask` is a cancellation and `text` names neither an order nor a subscription ("I want
+    to cancel"): either may be meant, so both run where the brand has both, and each asks which."""
+    return ask in KIND_WORDS and not any(words.search(text) for words in KIND_WORDS.values())
+
+
 def answers_the_other_cancellation(ask: str, waiting: Collection[str], text: str) -> bool:
     """Whether an ask to cancel that does not name its kind is the answer to the other cancellation,
     which waits: while an order cancellation waits for its yes, "yes, cancel it" read as
