@@ -177,15 +177,18 @@ def answering_waiting(reading: Reading, waiting: Collection[str]) -> Reading:
 
 
 def with_both_cancellations(text: str, intents: list[Intent], enabled: Collection[str]) -> list[Intent]:
-    """An ask to cancel naming nothing ("I want to cancel": no order, no subscription, neither word)
-    runs both cancellations where the brand has both: each asks the same "which would you like to
+    """An unclear ask to cancel naming nothing ("I want to cancel", read `cancel_subscription` at 0.39:
+    no number, no subscription id, neither word) runs both cancellations where the brand has both: each asks the same "which would you like to
     cancel" (said once), and the customer's choice reaches the one it is for; the other says its
     thing stays (`workflows.kit.cancellable`). With one of them alone, a chosen order had no workflow."""
+    if re.search(rf"(?<!\d){ORDER_DIGITS}(?!\d)", text) or named_subscriptions(text):
+        return intents  # a number or an id names the thing: the workflow reading it knows which
     names = {i["name"] for i in intents}
     added = [
         Intent(name=other, confidence=i["confidence"], entities={}, position=i["position"])
         for i in intents
-        if not i["entities"]
+        if i["confidence"] < CLEAR_ASK
+        and not i["entities"]
         and names_no_kind(i["name"], text)
         and (other := OTHER_CANCELLATION[i["name"]]) in enabled
         and other not in names
