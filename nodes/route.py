@@ -80,6 +80,8 @@ CLEAR_ASK = 0.5
 message is an order-status ask (docs/routing.md)."""
 _SHORT_ORDER = re.compile(rf"^\W*(?:\w+\W+){{0,5}}?#?({ORDER_DIGITS})\W*(?:\w+\W*){{0,3}}$")
 """A short message built around a number ("any update on 1001", "did 1002 ship yet", "1001??")."""
+_NUMBER = re.compile(rf"(?<!\d){ORDER_DIGITS}(?!\d)")
+"""Any order-sized number: with one in the text, an ask to cancel is not unclear about what."""
 
 
 @cache
@@ -177,21 +179,23 @@ def answering_waiting(reading: Reading, waiting: Collection[str]) -> Reading:
 
 
 def with_both_cancellations(text: str, intents: list[Intent], enabled: Collection[str]) -> list[Intent]:
-    """An unclear ask to cancel naming nothing ("I want to cancel", read `cancel_subscription` at 0.39:
-    no number, no subscription id, neither word) runs both cancellations where the brand has both: each asks the same "which would you like to
-    cancel" (said once), and the customer's choice reaches the one it is for; the other says its
-    thing stays (`workflows.kit.cancellable`). With one of them alone, a chosen order had no workflow."""
-    if re.search(rf"(?<!\d){ORDER_DIGITS}(?!\d)", text) or named_subscriptions(text):
+    """An unclear ask to cancel naming nothing ("I want to cancel", read `cancel_subscription` at
+    0.39: no number, no subscription id, neither word) runs both cancellations where the brand has
+    both: each asks the same "which would you like to cancel" (said once), and the customer's choice
+    reaches the one it is for; the other says its thing stays (`workflows.kit.cancellable`). With one
+    of them alone, a chosen order had no workflow."""
+    unclear = [
+        i
+        for i in intents
+        if i["confidence"] < CLEAR_ASK and not i["entities"] and names_no_kind(i["name"], text)
+    ]
+    if not unclear or _NUMBER.search(text) or named_subscriptions(text):
         return intents  # a number or an id names the thing: the workflow reading it knows which
     names = {i["name"] for i in intents}
     added = [
         Intent(name=other, confidence=i["confidence"], entities={}, position=i["position"])
-        for i in intents
-        if i["confidence"] < CLEAR_ASK
-        and not i["entities"]
-        and names_no_kind(i["name"], text)
-        and (other := OTHER_CANCELLATION[i["name"]]) in enabled
-        and other not in names
+        for i in unclear
+        if (other := OTHER_CANCELLATION[i["name"]]) in enabled and other not in names
     ]
     return sorted([*intents, *added], key=lambda i: i["position"])
 

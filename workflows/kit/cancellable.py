@@ -20,9 +20,8 @@ ORDER_WORDS = re.compile(r"\b(orders?|parcel|package|shipment|purchase)\b", re.I
 """Words that say the customer means an order."""
 KIND_WORDS = {"cancel_order": ORDER_WORDS, "cancel_subscription": SUBSCRIPTION_WORDS}
 """Each cancellation, and the words that name its kind of thing: "cancel it" names neither."""
-
-
-OTHER_CANCELLATION = {"cancel_order": "cancel_subscription", "cancel_subscription": "cancel_order"}
+OTHER_CANCELLATION = {a: b for a in KIND_WORDS for b in KIND_WORDS if a != b}
+"""Each cancellation's counterpart, the one "cancel it" may mean instead."""
 
 
 def names_no_kind(ask: str, text: str) -> bool:
@@ -35,8 +34,7 @@ def answers_the_other_cancellation(ask: str, waiting: Collection[str], text: str
     """Whether an ask to cancel that does not name its kind is the answer to the other cancellation,
     which waits: while an order cancellation waits for its yes, "yes, cancel it" read as
     `cancel_subscription` confirms the order's; "yes, and cancel my subscription too" does not."""
-    others = [w for w in waiting if w in KIND_WORDS and w != ask]
-    return ask in KIND_WORDS and bool(others) and KIND_WORDS[ask].search(text) is None
+    return ask in KIND_WORDS and OTHER_CANCELLATION[ask] in waiting and KIND_WORDS[ask].search(text) is None
 
 
 def _order(o: Mapping[str, Any]) -> str:
