@@ -19,9 +19,17 @@ Sources (`SOURCES`, label 1 = an injection, 0 = benign):
 - `agentdojo-benign` (0): the benign texts at AgentDojo's injection points and its environments'
   strings (reviews, emails, placeholders removed) (MIT).
 
+Held out (`HELDOUT`, split `heldout`): never trained on, never in the tune or report split, measured
+only by `python -m bench.injection_eval --heldout`, once, at the end of a round:
+- `tensor-trust` (1): the `attack` texts of Tensor Trust's hijacking and extraction robustness
+  sets, only those the model scores (`tools.injection_model.scored`). The data has no licence: it is
+  read in place for evaluation only, never trained on, never copied;
+- `own-notes-2` (0): benign notes written apart from everything else for this project
+  (`bench/data/benign_notes_2.txt`; read as empty while the file is not there).
+
 The split is by hash, so it never changes with the order of the files: `split(source, text)` is
-`tune` when the first byte of sha256("source\\ntext") is below 128, else `report`. Texts are
-stripped and deduplicated per source.
+`tune` when the first byte of sha256("source\\ntext") is below 128, else `report`; a held-out
+source's texts are all `heldout`. Texts are stripped and deduplicated per source.
 """
 
 from __future__ import annotations
@@ -37,10 +45,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from tools.injection import fold
+from tools.injection_model import scored
+
 DATA = Path(os.environ.get("SUPPORT_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 NOTES = Path(__file__).resolve().parent / "data" / "benign_notes.txt"
+NOTES_2 = Path(__file__).resolve().parent / "data" / "benign_notes_2.txt"
 
-Split = Literal["tune", "report"]
+Split = Literal["tune", "report", "heldout"]
+HELDOUT = frozenset({"tensor-trust", "own-notes-2"})
+"""Sources never trained or tuned on, in neither the tune nor the report split (`split`)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +70,10 @@ class Example:
 
 
 def split(source: str, text: str) -> Split:
-    """`tune` or `report`, by the hash of source and text (about half each)."""
+    """`heldout` for a held-out source, else `tune` or `report` by the hash of source and text
+    (about half each)."""
+    if source in HELDOUT:
+        return "heldout"
     return "tune" if hashlib.sha256(f"{source}\n{text}".encode()).digest()[0] < 128 else "report"
 
 
@@ -175,6 +192,23 @@ def _own_notes() -> list[str]:
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
+def _tensor_trust() -> list[str]:
+    """The attacks of Tensor Trust's robustness sets that the model scores (no licence: evaluation only)."""
+    return [
+        row["attack"]
+        for name in ("hijacking", "extraction")
+        for row in _jsonl(f"tensor-trust/{name}_robustness_v1.jsonl")
+        if isinstance(row.get("attack"), str) and scored(fold(row["attack"]))
+    ]
+
+
+def _own_notes_2() -> list[str]:
+    if not NOTES_2.exists():
+        return []
+    lines = NOTES_2.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
 SOURCES: dict[str, tuple[int, Callable[[], list[str]]]] = {
     "bipia-text": (1, lambda: _bipia("text")),
     "bipia-code": (1, lambda: _bipia("code")),
@@ -185,9 +219,12 @@ SOURCES: dict[str, tuple[int, Callable[[], list[str]]]] = {
     "own-notes": (0, _own_notes),
     "bipia-context": (0, _bipia_contexts),
     "agentdojo-benign": (0, _agentdojo_benign),
+    "tensor-trust": (1, _tensor_trust),
+    "own-notes-2": (0, _own_notes_2),
 }
-TRAINABLE = frozenset(SOURCES) - {"carrier-events"}
-"""The sources whose licence lets a trained artefact be shipped (MIT, CDLA-Sharing-1.0 results, ours)."""
+TRAINABLE = frozenset(SOURCES) - {"carrier-events"} - HELDOUT
+"""The sources whose licence lets a trained artefact be shipped (MIT, CDLA-Sharing-1.0 results, ours),
+less the held-out ones."""
 
 
 @cache

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench import injection_train
-from bench.injection_corpus import SOURCES, TRAINABLE, examples
+from bench.injection_corpus import HELDOUT, SOURCES, TRAINABLE, examples
 from tools.injection import fold, pattern_signals
 from tools.injection_model import Model, scored
 
@@ -85,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts = nested(listed=args.list)
         print(f"{'source':17} {'texts':>6} {'patterns':>8} {'model':>6} {'flagged':>8} {'rate':>7}")
         for source, (label, _) in SOURCES.items():
+            if source in HELDOUT:  # never here: measured by `bench.injection_eval --heldout` alone
+                continue
             n, patterns, learned, either = counts[source]
             kind = "recall" if label else "false"
             print(f"{source:17} {n:6} {patterns:8} {learned:6} {either:8} {either / n:7.1%}  {kind}")
