@@ -20,7 +20,11 @@ from tools.injection_model import scored
 @pytest.fixture
 def notes_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """A stand-in for bench/data/benign_notes_2.txt, so the test holds before and after it lands."""
-    lines = ["Leave the parcel with the porter, thank you.", "Ring twice, the bell is faint.", "Gift: for Ana"]
+    lines = [
+        "Leave the parcel with the porter, thank you.",
+        "Ring twice, the bell is faint.",
+        "Gift: for Ana",
+    ]
     path = tmp_path / "benign_notes_2.txt"
     path.write_text("# written apart\n" + "\n".join(lines) + "\n\n", encoding="utf-8")
     monkeypatch.setattr(injection_corpus, "NOTES_2", path)
