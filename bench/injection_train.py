@@ -48,6 +48,8 @@ AUGMENTED_SHOP = 800
 """Template notes about the shop's own order, to the shop or from the warehouse (`injection_templates.shop_notes`)."""
 AUGMENTED_CONTENT = 400
 """Template reviews, work emails, receipts and product texts (`injection_templates.content`), benign."""
+AUGMENTED_GOALS = 800
+"""Template goals for an agent and requests of BIPIA's kinds (`injection_templates.goals`), positives."""
 FOLDS = 5
 ATTRIBUTION = (
     "Weights learned from BIPIA (Microsoft, MIT), InjecAgent (MIT), AgentDojo (MIT), the Bitext Sample "
@@ -140,6 +142,7 @@ def training_set() -> list[Example]:
     made += [Example("template-actions", t, 1) for t in injection_templates.actions(AUGMENTED_ACTIONS)]
     made += [Example("template-shop", t, 0) for t in injection_templates.shop_notes(AUGMENTED_SHOP)]
     made += [Example("template-content", t, 0) for t in injection_templates.content(AUGMENTED_CONTENT)]
+    made += [Example("template-goals", t, 1) for t in injection_templates.goals(AUGMENTED_GOALS)]
     measured = {e.text for e in examples()}  # a template that happens to equal a measured text is left out
     made = [e for e in made if e.text not in measured]
     return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
