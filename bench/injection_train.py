@@ -50,6 +50,7 @@ AUGMENTED_CONTENT = 400
 """Template reviews, work emails, receipts and product texts (`injection_templates.content`), benign."""
 AUGMENTED_GOALS = 800
 """Template goals for an agent and requests of BIPIA's kinds (`injection_templates.goals`), positives."""
+TEMPLATE_SHARE = 2.0
 FOLDS = 5
 ATTRIBUTION = (
     "Weights learned from BIPIA (Microsoft, MIT), InjecAgent (MIT), AgentDojo (MIT), the Bitext Sample "
@@ -75,7 +76,8 @@ def _matrix(rows: Sequence[set[str]], vocabulary: dict[str, int]):
 def _weights(train: Sequence[Example]) -> list[float]:
     per_source = Counter(e.source for e in train)
     sources = len(per_source)
-    return [len(train) / (sources * per_source[e.source]) for e in train]
+    share = [TEMPLATE_SHARE if e.source.startswith("template-") else 1.0 for e in train]
+    return [s * len(train) / (sources * per_source[e.source]) for s, e in zip(share, train, strict=True)]
 
 
 def _fit(train: Sequence[Example], rows: Sequence[set[str]], vocabulary: dict[str, int]):

@@ -96,6 +96,18 @@ _ASKS = frozenset(
     "what who whom whose why how which when where is are can could would will do does did".split()
 )
 
+ENTITIES: dict[str, re.Pattern[str]] = {
+    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "url": re.compile(r"(?:https?://|www\.)\S+|(?<![@\w.-])[\w-]+\.(?:com|net|org|io|xyz|info|biz|ru)\b(?!@)"),
+    "money": re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|btc|eth|bitcoin)\b"),
+    "id": re.compile(r"\b(?=[a-z_-]*\d)(?=[\d_-]*[a-z])[a-z\d]+(?:[_-][a-z\d]+)+\b|\b[a-z]+_[a-z\d_]+\b"),
+    "number": re.compile(r"\b[a-z]{2}\d{2}[a-z\d]{10,30}\b|\b\d[\d -]{6,}\d\b"),
+    "tag": re.compile(r"(?<![\w&])#[a-z][\w-]+"),
+    "quote": re.compile(r"['\"“‘][^'\"“”‘’\n]{3,80}['\"”’]"),
+}
+"""What kinds of thing a text names (`e:` features, alone and with how it opens): an agent's goal
+names addresses, amounts, identifiers, channels and quoted strings more than a note does."""
+
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _DIGIT = re.compile(r"\d")
 
@@ -123,6 +135,9 @@ def features(folded: str, domain: frozenset[str]) -> set[str]:
         kind = "imp" if first in IMPERATIVES else "ask" if first in _ASKS else "other"
         found.add(f"x:{kind}")
         found.update(f"x:{kind}:{q}" for q in OOV_STEPS if outside >= q)
+        named = [name for name, entity in ENTITIES.items() if entity.search(folded, 0, MAX_CHARS)]
+        found.update(f"e:{name}" for name in named)
+        found.update(f"e:{kind}:{name}" for name in named)
     if folded.rstrip().endswith("?"):
         found.add("q:?")
     return found
