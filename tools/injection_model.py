@@ -170,8 +170,13 @@ def score(folded: str) -> float:
 
 
 def scored(folded: str) -> bool:
-    """Whether the model reads this text at all (`MIN_WORDS`)."""
-    return len(words_of(folded)) >= MIN_WORDS
+    """Whether the model reads this text at all: `MIN_WORDS` words or more besides its email
+    addresses and URLs (a bare "mark.davies@hotmail.com" is a field's value, not four words)."""
+    words = words_of(folded)
+    if len(words) < MIN_WORDS:
+        return False
+    bare = ENTITIES["url"].sub(" ", ENTITIES["email"].sub(" ", folded[:MAX_CHARS]))
+    return len(words_of(bare)) >= MIN_WORDS
 
 
 def flagged(folded: str) -> bool:
