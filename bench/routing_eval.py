@@ -233,8 +233,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-bitext", action="store_true", help="only the natural sets")
     parser.add_argument("--dev", type=Path, default=EVALS / "dev.jsonl")
     parser.add_argument("--dev-b", type=Path, default=EVALS / "dev_b.jsonl")
-    parser.add_argument("--eval", action="store_true", help="also the held-out natural eval v2 (log every run)")
-    parser.add_argument("--eval3", action="store_true", help="also the held-out natural eval v3 (log every run)")
+    parser.add_argument(
+        "--eval", action="store_true", help="also the held-out natural eval v2 (log every run)"
+    )
+    parser.add_argument(
+        "--eval3", action="store_true", help="also the held-out natural eval v3 (log every run)"
+    )
     parser.add_argument("--errors", type=int, default=8, help="wrong messages listed per set and mode")
     args = parser.parse_args(argv)
     held_out = {"natural eval": HELD_OUT} if args.eval else {}
