@@ -103,7 +103,7 @@ class Tally:
         p95 = lat[int(0.95 * (len(lat) - 1))] * 1000 if lat else 0.0
         persons = f"{self.person_missed}/{self.persons}"
         return (
-            f"{self.name:<14}{self.mode:<11}{self.total:>6}{self.exact / self.total:>9.2%}"
+            f"{self.name:<16}{self.mode:<11}{self.total:>6}{self.exact / self.total:>9.2%}"
             f"{self.dropped:>8} ({self.dropped_msgs / self.total:>5.1%}){self.invented:>8} "
             f"({self.invented_msgs / self.total:>5.1%}){persons:>12}{self.to_model / self.total:>9.1%}"
             f"{med:>8.2f}{p95:>8.2f}"
@@ -111,7 +111,7 @@ class Tally:
 
 
 HEADER = (
-    f"{'set':<14}{'mode':<11}{'msgs':>6}{'exact':>9}{'dropped (msgs)':>17}{'invented (msgs)':>17}"
+    f"{'set':<16}{'mode':<11}{'msgs':>6}{'exact':>9}{'dropped (msgs)':>17}{'invented (msgs)':>17}"
     f"{'person miss':>13}{'to model':>9}{'med ms':>8}{'p95 ms':>8}"
 )
 
