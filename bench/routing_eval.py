@@ -8,9 +8,10 @@ code's rules alone) and with the offline stand-in model as the fallback:
   " and ", ", " or a space). The Bitext sample is CDLA-Sharing-1.0, (c) Bitext, read in place;
 - natural dev, natural dev b: `evals/routing/dev.jsonl` and `dev_b.jsonl`, customers' own words by two
   writers, hand-labelled (tuned on; dev b was the eval set v1, retired into tuning after two runs);
-- natural eval: `evals/routing/eval2.jsonl` (only with `--eval`), written and labelled by someone who
-  never saw the router; never trained or tuned on (docs/routing.md). Missing, `--eval` says so and
-  exits with status 2.
+- natural eval: `evals/routing/eval2.jsonl` (only with `--eval`), and natural eval v3:
+  `evals/routing/eval3.jsonl` (only with `--eval3`), each written and labelled by people who never saw
+  the router; never trained or tuned on (docs/routing.md: log every run). Missing, the flag says so
+  and exits with status 2.
 
 A natural message's labels are fine asks (LABELS in docs/routing.md); the registry maps each to
 its router label (`Registry.label_of`: a workflow's name, `other` for an ask no workflow takes,
@@ -63,6 +64,8 @@ SEED = 5
 EVALS = REPO_ROOT / "evals" / "routing"
 HELD_OUT = EVALS / "eval2.jsonl"
 """The held-out natural eval set v2 (`--eval`)."""
+HELD_OUT_3 = EVALS / "eval3.jsonl"
+"""The held-out natural eval set v3 (`--eval3`)."""
 LANGUAGE = "language"
 """The pseudo-label of a message handed off because its brand does not serve its language."""
 PERSON_LABEL = "handoff"
@@ -100,7 +103,7 @@ class Tally:
         p95 = lat[int(0.95 * (len(lat) - 1))] * 1000 if lat else 0.0
         persons = f"{self.person_missed}/{self.persons}"
         return (
-            f"{self.name:<14}{self.mode:<11}{self.total:>6}{self.exact / self.total:>9.2%}"
+            f"{self.name:<16}{self.mode:<11}{self.total:>6}{self.exact / self.total:>9.2%}"
             f"{self.dropped:>8} ({self.dropped_msgs / self.total:>5.1%}){self.invented:>8} "
             f"({self.invented_msgs / self.total:>5.1%}){persons:>12}{self.to_model / self.total:>9.1%}"
             f"{med:>8.2f}{p95:>8.2f}"
@@ -108,7 +111,7 @@ class Tally:
 
 
 HEADER = (
-    f"{'set':<14}{'mode':<11}{'msgs':>6}{'exact':>9}{'dropped (msgs)':>17}{'invented (msgs)':>17}"
+    f"{'set':<16}{'mode':<11}{'msgs':>6}{'exact':>9}{'dropped (msgs)':>17}{'invented (msgs)':>17}"
     f"{'person miss':>13}{'to model':>9}{'med ms':>8}{'p95 ms':>8}"
 )
 
@@ -230,12 +233,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-bitext", action="store_true", help="only the natural sets")
     parser.add_argument("--dev", type=Path, default=EVALS / "dev.jsonl")
     parser.add_argument("--dev-b", type=Path, default=EVALS / "dev_b.jsonl")
-    parser.add_argument("--eval", action="store_true", help="also the held-out natural eval (log every run)")
+    parser.add_argument(
+        "--eval", action="store_true", help="also the held-out natural eval v2 (log every run)"
+    )
+    parser.add_argument(
+        "--eval3", action="store_true", help="also the held-out natural eval v3 (log every run)"
+    )
     parser.add_argument("--errors", type=int, default=8, help="wrong messages listed per set and mode")
     args = parser.parse_args(argv)
-    if args.eval and not HELD_OUT.exists():
-        print(f"no held-out eval set: {HELD_OUT.relative_to(REPO_ROOT)} is missing", file=sys.stderr)
-        sys.exit(2)
+    held_out = {"natural eval": HELD_OUT} if args.eval else {}
+    held_out |= {"natural eval v3": HELD_OUT_3} if args.eval3 else {}
+    for path in held_out.values():
+        if not path.exists():
+            print(f"no held-out eval set: {path.relative_to(REPO_ROOT)} is missing", file=sys.stderr)
+            sys.exit(2)
     logging.getLogger("nodes.route").setLevel(logging.ERROR)  # the model is down on purpose
     t0 = time.perf_counter()
     REGISTRY.router  # noqa: B018  # loaded and relabelled once, as the service does
@@ -245,8 +256,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name, path in (("natural dev", args.dev), ("natural dev b", args.dev_b)):
         if path.exists():
             sets[name] = natural(path)
-    if args.eval:
-        sets["natural eval"] = natural(HELD_OUT)
+    sets |= {name: natural(path) for name, path in held_out.items()}
     tallies = asyncio.run(run_all(sets))
     print("\n".join(report(tallies, load_ms, args.errors)))
 

@@ -214,3 +214,42 @@ async def test_that_a_brand_without_a_retention_offer_still_needs_a_confirmation
     second = await send("yes, cancel it")
     assert (run_of(second)["status"], second["reply"]) == ("resolved", DONE)
     assert subscription(sandbox, "sub_501")["status"] == "cancelled"
+
+
+FOUND_OFFER = (
+    "Your subscription sub_501 (Coffee Club, 29.00 every 1 month) is active. Before you go: we can give you "
+    "50% off your next two deliveries if you stay (the discount applies to the next two charges, then the "
+    "usual price resumes; you can cancel any time). Would you like that instead, or shall I cancel?"
+)
+
+
+async def test_that_cancel_my_subscription_naming_none_makes_the_offer_for_the_only_active_one(
+    turn: Turn, sandbox: Sandbox
+) -> None:
+    """Alice has open order #1002 too, but she said "subscription": no question which, and no raw
+    lookup line; the offer, then the usual confirmation and cancel of that one."""
+    first = await turn("please cancel my subscription")
+    assert (run_of(first)["status"], first["reply"]) == ("waiting", FOUND_OFFER)
+    assert run_of(first)["facts"]["offer"]["subscription_id"] == "sub_501"
+    second = await turn("no thanks, I don't want the offer")
+    assert (run_of(second)["status"], second["reply"]) == ("waiting", CONFIRM)
+    assert cancel_requests(sandbox) == []
+    third = await turn("yes, cancel it")
+    assert (run_of(third)["status"], third["reply"]) == ("resolved", DONE)
+    assert subscription(sandbox, "sub_501")["status"] == "cancelled"
+
+
+async def test_that_cancel_my_membership_with_none_active_says_there_is_nothing_to_cancel(
+    conversation: Conversation, sandbox: Sandbox
+) -> None:
+    first = conversation(None)
+    for text in ("please cancel my subscription sub_501", "no thanks", "yes"):
+        await first(text)
+    assert subscription(sandbox, "sub_501")["status"] == "cancelled"
+    before = store(sandbox)
+    out = await conversation(None)("cancel my membership please")
+    assert (run_of(out)["status"], out["reply"]) == (
+        "resolved",
+        "I cannot see an active subscription of yours, so there is nothing to cancel.",
+    )
+    assert store(sandbox) == before

@@ -117,12 +117,9 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         naming = ctx.brand.commerce.order_name
         if facts.get("choices") and named_orders(text, naming.prefix, naming.suffix):  # chose an order
             return Step(facts={"choices": None, "other_chosen": turn})
-        if (
-            not (offer or asked)
-            and "cancel_order" in ctx.brand.workflows
-            and not SUBSCRIPTION_WORDS.search(text)
-        ):
-            # "cancel it": an order or a subscription? (workflows.kit.cancellable)
+        if not (offer or asked):
+            # "cancel it" or "cancel my subscription" naming none: which ones are there?
+            # (workflows.kit.cancellable; `decide` asks which, or makes the offer for the only one)
             return Step((policy_call(FIND_CANCELLABLE.name, {}, turn, "find"),))
         return Step()
 
@@ -185,14 +182,16 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
             )
         if facts.get("other_chosen") == turn:
             return Outcome("resolved", "All right: your subscription stays as it is.")
-        found = good(results(transcript, FIND_CANCELLABLE.name))
-        if found and found[-1].artifact["orders"] and found[-1].artifact["subscriptions"]:
-            orders, subs = found[-1].artifact["orders"], found[-1].artifact["subscriptions"]
+        cancellable = _cancellable(transcript, ctx)
+        if cancellable is not None and cancellable[0] and cancellable[1]:
+            orders, subs = cancellable
             return Outcome(
                 "waiting", which_text(orders, subs), facts={"choices": choices(orders, subs, turn)}
             )
-        return self._after_lookup(transcript, facts, turn, ctx) or self._fallback(
-            transcript, facts, turn, ctx
+        return (
+            self._after_lookup(transcript, facts, turn, ctx)
+            or self._after_find(cancellable, turn, ctx)
+            or self._fallback(transcript, facts, turn, ctx)
         )
 
     def _after_lookup(
@@ -209,18 +208,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         no_offer = ctx.brand.subscriptions.retention_offer is None
         terms = {**sub, "turn": turn}
         if not (offer and offer["subscription_id"] == sub["subscription_id"] and offer["turn"] < turn):
-            # a new ask: make the offer (once); a brand without one asks to confirm at once
-            retention = retention_of(ctx)
-            reply = (
-                f"{described} {confirm_text(terms)}" if no_offer else f"{described}{offer_text(retention)}"
-            )
-            made = {
-                "offer": {**terms, "retention": retention},
-                "asked": terms if no_offer else None,
-                "confirmed": None,
-                "cancelled": None,
-            }
-            return Outcome("waiting", reply, facts=made)
+            return _new_ask(terms, described, ctx)
         asked = facts.get("asked")
         already_asked = asked is not None and asked["subscription_id"] == sub["subscription_id"]
         if facts.get("declined") == turn or no_offer or already_asked:  # (again) the confirmation question
@@ -228,6 +216,28 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         return Outcome(
             "waiting", f"{described}{offer_text(_retention(offer))}"
         )  # not answered yet: the offer stands
+
+    def _after_find(
+        self,
+        cancellable: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None,
+        turn: int,
+        ctx: BrandContext,
+    ) -> Outcome | None:
+        """The customer named no subscription: the offer for the only active one, which of several,
+        or that there is none (pointing to an open order by its number)."""
+        if cancellable is None:
+            return None
+        orders, subs = cancellable
+        if len(subs) == 1:
+            sub = subs[0]
+            described = f"Your subscription {sub['subscription_id']} ({_terms(sub)}) is active."
+            return _new_ask({**sub, "turn": turn}, described, ctx)
+        if subs:
+            return Outcome("waiting", which_text([], subs), facts={"choices": choices([], subs, turn)})
+        reply = "I cannot see an active subscription of yours, so there is nothing to cancel."
+        if orders:
+            reply += f' If you meant order {orders[0]["order"]}, say "cancel order {orders[0]["order"]}".'
+        return Outcome("resolved", reply)
 
     def _fallback(
         self, transcript: Sequence[AnyMessage], facts: CancelFacts, turn: int, ctx: BrandContext
@@ -256,6 +266,35 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
                 "waiting", f"About subscription {offer['subscription_id']}:{offer_text(_retention(offer))}"
             )
         return Outcome("waiting", final_text(transcript) or ASK_ID)
+
+
+def _new_ask(terms: Mapping[str, Any], described: str, ctx: BrandContext) -> Outcome:
+    """A new ask to cancel this subscription: the brand's offer (made once), or, for a brand
+    without one, the confirmation question at once."""
+    retention = retention_of(ctx)
+    no_offer = retention is None
+    reply = f"{described} {confirm_text(terms)}" if no_offer else f"{described}{offer_text(retention)}"
+    made = {
+        "offer": {**terms, "retention": retention},
+        "asked": dict(terms) if no_offer else None,
+        "confirmed": None,
+        "cancelled": None,
+    }
+    return Outcome("waiting", reply, facts=made)
+
+
+def _cancellable(
+    transcript: Sequence[AnyMessage], ctx: BrandContext
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """This turn's open orders and active subscriptions (`find_cancellable`), None when not looked
+    up; no orders when the customer said it is a subscription, or the brand cancels no orders here."""
+    found = good(results(transcript, FIND_CANCELLABLE.name))
+    if not found:
+        return None
+    orders, subs = list(found[-1].artifact["orders"]), list(found[-1].artifact["subscriptions"])
+    if SUBSCRIPTION_WORDS.search(customer_text(transcript)) or "cancel_order" not in ctx.brand.workflows:
+        orders = []
+    return orders, subs
 
 
 def _retention(offer: Mapping[str, Any] | None) -> dict[str, Any] | None:
