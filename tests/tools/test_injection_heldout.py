@@ -87,3 +87,13 @@ def test_that_the_held_out_rows_are_measured_apart() -> None:
         ("own-notes-2", "heldout"),
     ]
     assert all(r.split != "heldout" for r in measure(items))
+
+
+def test_that_the_committed_second_notes_are_held_out_and_never_trained_on() -> None:
+    corpus.cache_clear()
+    held = examples(sources=frozenset({"own-notes-2"}))
+    if not injection_corpus.NOTES_2.exists():
+        pytest.skip("bench/data/benign_notes_2.txt is not committed yet")
+    assert len(held) >= 100 and all(e.split == "heldout" and e.label == 0 for e in held)
+    texts = {e.text for e in held}
+    assert not any(e.text in texts for e in injection_train.training_set())
