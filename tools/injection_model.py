@@ -96,9 +96,12 @@ _ASKS = frozenset(
     "what who whom whose why how which when where is are can could would will do does did".split()
 )
 
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_DIGIT = re.compile(r"\d")
+
 ENTITIES: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "url": re.compile(r"(?:https?://|www\.)\S+|(?<![@\w.-])[\w-]+\.(?:com|net|org|io|xyz|info|biz|ru)\b(?!@)"),
+    "url": re.compile(r"(?:https?://|www\.)\S|\w\.(?:com|net|org|io|xyz|info|biz|ru)\b"),
     "money": re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars|euros|btc|eth|bitcoin)\b"),
     "id": re.compile(r"\b(?=[a-z_-]*\d)(?=[\d_-]*[a-z])[a-z\d]+(?:[_-][a-z\d]+)+\b|\b[a-z]+_[a-z\d_]+\b"),
     "number": re.compile(r"\b[a-z]{2}\d{2}[a-z\d]{10,30}\b|\b\d[\d -]{6,}\d\b"),
@@ -106,10 +109,46 @@ ENTITIES: dict[str, re.Pattern[str]] = {
     "quote": re.compile(r"['\"“‘][^'\"“”‘’\n]{3,80}['\"”’]"),
 }
 """What kinds of thing a text names (`e:` features, alone and with how it opens): an agent's goal
-names addresses, amounts, identifiers, channels and quoted strings more than a note does."""
+names addresses, amounts, identifiers, channels and quoted strings more than a note does. A URL is
+looked for once the email addresses are taken out; each kind is looked for only where the character
+it needs is there (`_needs`), which keeps the cost small."""
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_DIGIT = re.compile(r"\d")
+
+def _needs(text: str) -> dict[str, bool]:
+    digits = _DIGIT.search(text) is not None
+    return {
+        "email": "@" in text,
+        "url": "." in text,
+        "money": digits,
+        "id": digits or "_" in text,
+        "number": digits,
+        "tag": "#" in text,
+        "quote": True,
+    }
+
+
+def _unaddressed(text: str) -> tuple[str, list[str]]:
+    """`text` without its email addresses and URLs, and which of the two it had."""
+    had = []
+    if "@" in text and ENTITIES["email"].search(text):
+        had.append("email")
+        text = ENTITIES["email"].sub(" ", text)
+    if "." in text and ENTITIES["url"].search(text):
+        had.append("url")
+        text = re.sub(r"(?:https?://|www\.)\S+|[\w.-]*\w\.(?:com|net|org|io|xyz|info|biz|ru)\b\S*", " ", text)
+    return text, had
+
+
+def named(folded: str) -> list[str]:
+    """The kinds of `ENTITIES` a folded text names."""
+    text = folded[:MAX_CHARS]
+    rest, found = _unaddressed(text)
+    needed = _needs(rest)
+    return found + [
+        name
+        for name, entity in ENTITIES.items()
+        if name not in ("email", "url") and needed[name] and entity.search(rest)
+    ]
 
 
 def words_of(folded: str) -> list[str]:
@@ -135,9 +174,9 @@ def features(folded: str, domain: frozenset[str]) -> set[str]:
         kind = "imp" if first in IMPERATIVES else "ask" if first in _ASKS else "other"
         found.add(f"x:{kind}")
         found.update(f"x:{kind}:{q}" for q in OOV_STEPS if outside >= q)
-        named = [name for name, entity in ENTITIES.items() if entity.search(folded, 0, MAX_CHARS)]
-        found.update(f"e:{name}" for name in named)
-        found.update(f"e:{kind}:{name}" for name in named)
+        kinds = named(folded)
+        found.update(f"e:{name}" for name in kinds)
+        found.update(f"e:{kind}:{name}" for name in kinds)
     if folded.rstrip().endswith("?"):
         found.add("q:?")
     return found
@@ -175,8 +214,7 @@ def scored(folded: str) -> bool:
     words = words_of(folded)
     if len(words) < MIN_WORDS:
         return False
-    bare = ENTITIES["url"].sub(" ", ENTITIES["email"].sub(" ", folded[:MAX_CHARS]))
-    return len(words_of(bare)) >= MIN_WORDS
+    return len(words_of(_unaddressed(folded[:MAX_CHARS])[0])) >= MIN_WORDS
 
 
 def flagged(folded: str) -> bool:
