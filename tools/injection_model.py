@@ -36,6 +36,8 @@ from pathlib import Path
 MODEL_PATH = Path(__file__).resolve().parent / "injection_model.json"
 MIN_WORDS = 4
 """Shorter texts ("amazing", "FedEx Pak") are not scored: too few features to say anything."""
+MIN_BESIDES = 2
+"""Of them, how many besides the email addresses and URLs (`scored`)."""
 MAX_CHARS = 2000
 """Only the first characters are read: enough for any note or event, and the cost stays small."""
 
@@ -209,12 +211,12 @@ def score(folded: str) -> float:
 
 
 def scored(folded: str) -> bool:
-    """Whether the model reads this text at all: `MIN_WORDS` words or more besides its email
-    addresses and URLs (a bare "mark.davies@hotmail.com" is a field's value, not four words)."""
-    words = words_of(folded)
-    if len(words) < MIN_WORDS:
+    """Whether the model reads this text at all: `MIN_WORDS` words or more, and `MIN_BESIDES` of them
+    besides its email addresses and URLs (a bare "mark.davies@hotmail.com" is a field's value, not
+    four words; "Visit www.example.com now" is read)."""
+    if len(words_of(folded)) < MIN_WORDS:
         return False
-    return len(words_of(_unaddressed(folded[:MAX_CHARS])[0])) >= MIN_WORDS
+    return len(words_of(_unaddressed(folded[:MAX_CHARS])[0])) >= MIN_BESIDES
 
 
 def flagged(folded: str) -> bool:
