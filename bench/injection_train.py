@@ -5,7 +5,9 @@ Reads the tune split of the trainable sources (texts the model scores: `MIN_WORD
 never read here; `carrier-events` is never trained on: karrio's samples are LGPL-3.0). Features are
 `tools.injection_model.features` of the folded text, present or not, L2-normalised; the model is
 scikit-learn's `LogisticRegression` (L2), every source weighted to the same total so the 8,000
-Bitext messages do not drown the 30 InjecAgent ones. Our template notes, events and requests meant
+Bitext messages do not drown the 30 InjecAgent ones (a template source to `TEMPLATE_SHARE` times it).
+Held-out sources (`bench.injection_corpus.HELDOUT`) are never read for training: they are in
+neither split and not in `TRAINABLE`; a template equal to one of their texts is left out too. Our template notes, events and requests meant
 for an assistant (`bench.injection_augment`, `bench.injection_templates`) are added, less any that equals a measured text. The
 threshold is chosen on out-of-fold scores (5 folds of the tune split, each fold's model with the
 word domain of its own training texts): the lowest at which no negative source flags more than

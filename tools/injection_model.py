@@ -16,7 +16,9 @@ word of, and `k:<class>@0` when its first word is one; `o:<q>` for each step `q`
 that the share of the text's content words (not `STOPWORDS`) outside the artefact's `domain` (the
 words of the benign training texts: customer messages, notes, emails) reaches; and `x:<kind>`,
 `x:<kind>:<q>`: how the text opens (after "please", "kindly", ...: an order, `imp`, a verb of
-`IMPERATIVES`; a question, `ask`; `other`) alone and with each step of that share. Injections talk
+`IMPERATIVES`; a question, `ask`; `other`) alone and with each step of that share; and `e:<kind>`,
+`e:<opening>:<kind>` for each kind of thing the text names (`ENTITIES`: an email address, a URL, an
+amount, an identifier, a long number, a `#channel`, a quoted string). Injections talk
 about other things than orders and parcels, so that share says much, and most when the text gives
 an order or asks a question: "Book a table for six" or "How do I solve quadratic equations?" is no
 note, "Leave it in the porch" or "how do I delete my account?" is one. A linear model cannot join
