@@ -84,6 +84,9 @@ doubtful part of the message (or on the whole message): no workflow runs for wha
 CLEAR_ASK = 0.5
 """An ask the classifier gives less than this is no clear ask: with an order number named, the
 message is an order-status ask (docs/routing.md)."""
+UNCLEAR_CANCEL = 0.7
+"""An ask to cancel naming nothing under this runs both cancellations (`with_both_cancellations`):
+the artefact of T1-T7 reads "I want to cancel" as `cancel_subscription` at 0.58."""
 _SHORT_ORDER = re.compile(rf"^\W*(?:\w+\W+){{0,5}}?#?({ORDER_DIGITS})\W*(?:\w+\W*){{0,3}}$")
 """A short message built around a number ("any update on 1001", "did 1002 ship yet", "1001??")."""
 _NUMBER = re.compile(rf"(?<!\d){ORDER_DIGITS}(?!\d)")
@@ -240,7 +243,7 @@ def with_both_cancellations(text: str, intents: list[Intent], enabled: Collectio
     unclear = [
         i
         for i in intents
-        if i["confidence"] < CLEAR_ASK and not i["entities"] and names_no_kind(i["name"], text)
+        if i["confidence"] < UNCLEAR_CANCEL and not i["entities"] and names_no_kind(i["name"], text)
     ]
     if not unclear or _NUMBER.search(text) or named_subscriptions(text):
         return intents  # a number or an id names the thing: the workflow reading it knows which
