@@ -289,3 +289,21 @@ def test_that_an_artefact_missing_a_field_is_refused_by_name() -> None:
     del data["none_floor"]
     with pytest.raises(RouterArtefactError, match="none_floor"):
         RouterModel(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I don't want order 1002 anymore, and where is 1001?", ["cancel_order", "order_status"]),
+        ("i do not want the order", ["cancel_order", "order_status"]),
+        ("we don't need order 1002 to go out, where is 1001", ["order_status"]),  # not said whole
+        ("I don't want the order to be late, where is it?", ["order_status"]),
+    ],
+)
+def test_that_an_order_refused_whole_is_an_ask_to_cancel_it(text: str, expected: list[str]) -> None:
+    from routing.classifier import Span
+    from routing.reading import Intent, _with_unwanted_order
+
+    read = [Intent(name="order_status", confidence=0.9, entities={}, position=0)]
+    segments = [Span("order_status", 0.9, 0, len(text), 1.0)]
+    assert [i["name"] for i in _with_unwanted_order(text, segments, read, load_model())] == expected
