@@ -58,7 +58,13 @@ from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
 from tools import deadline, model_costs
 from tools.model import get_chat_model
-from workflows.kit.cancellable import OTHER_CANCELLATION, answers_the_other_cancellation, names_no_kind
+from workflows.kit.cancellable import (
+    ORDER_WORDS,
+    OTHER_CANCELLATION,
+    SUBSCRIPTION_WORDS,
+    answers_the_other_cancellation,
+    names_no_kind,
+)
 from workflows.registry import REGISTRY, Registry
 
 log = logging.getLogger(__name__)
@@ -78,6 +84,9 @@ doubtful part of the message (or on the whole message): no workflow runs for wha
 CLEAR_ASK = 0.5
 """An ask the classifier gives less than this is no clear ask: with an order number named, the
 message is an order-status ask (docs/routing.md)."""
+UNCLEAR_CANCEL = 0.7
+"""An ask to cancel naming nothing under this runs both cancellations (`with_both_cancellations`):
+the artefact of T1-T7 reads "I want to cancel" as `cancel_subscription` at 0.58."""
 _SHORT_ORDER = re.compile(rf"^\W*(?:\w+\W+){{0,5}}?#?({ORDER_DIGITS})\W*(?:\w+\W*){{0,3}}$")
 """A short message built around a number ("any update on 1001", "did 1002 ship yet", "1001??")."""
 _NUMBER = re.compile(rf"(?<!\d){ORDER_DIGITS}(?!\d)")
@@ -141,6 +150,7 @@ async def _asks(state: TurnState, registry: Registry, ctx: BrandContext | None =
     intents = with_person_request(text, intents, registry)
     if not waiting:
         intents = with_named_order(text, intents, registry)
+        intents = with_the_named_cancellation(text, intents)
         intents = without_unclear_asks_about_a_subscription(text, intents)
         if ctx is not None:
             intents = with_both_cancellations(text, intents, ctx.brand.workflows)
@@ -178,6 +188,52 @@ def answering_waiting(reading: Reading, waiting: Collection[str]) -> Reading:
     return replace(reading, intents=kept, uncertain=uncertain, answer=answer)
 
 
+_SUBSCRIPTION_TYPO = re.compile(
+    r"\b(subs?\w*|member\w*|memebr\w*|standing|repeat\w*|renew\w*|auto\W?renew\w*|deliveries)\b",
+    re.IGNORECASE,
+)
+"""Words that may name a subscription, misspelt ("subcription", "membrship"), short ("sub") or in
+other words ("standing order", "repeat delivery", "auto-renewal"): any of them keeps
+`with_the_named_cancellation` out."""
+
+
+def with_the_named_cancellation(text: str, intents: list[Intent]) -> list[Intent]:
+    """An ask to cancel read as one cancellation in a message that names only the other's kind of
+    thing is the other's (the labelling guide: "cancel it" with only an order number named is
+    `cancel_order`, with only a subscription named `cancel_subscription`): "can i talk to someone
+    about 1002 i want to cancel it" read `cancel_subscription` at 0.82 and would have started the
+    subscription's cancellation for an order. A message naming both kinds, or neither, is left as
+    read (neither: `with_both_cancellations`). An order is named by its number here: "stop my
+    standing order" is a subscription."""
+    names_subscription = bool(
+        named_subscriptions(text) or SUBSCRIPTION_WORDS.search(text) or _SUBSCRIPTION_TYPO.search(text)
+    )
+    if names_subscription:
+        meant = "cancel_subscription"
+        if _NUMBER.search(text) or ORDER_WORDS.search(text):
+            return intents
+    elif _NUMBER.search(text):
+        meant = "cancel_order"
+    else:
+        return intents
+    if not any(i["name"] == OTHER_CANCELLATION[meant] for i in intents):
+        return intents
+    out: list[Intent] = []
+    for ask in intents:
+        name = meant if ask["name"] == OTHER_CANCELLATION[meant] else ask["name"]
+        same = next((i for i, o in enumerate(out) if o["name"] == name), None)
+        if same is None:
+            out.append({**ask, "name": name})
+        else:
+            earlier = out[same]
+            out[same] = {
+                **earlier,
+                "confidence": max(earlier["confidence"], ask["confidence"]),
+                "entities": {**ask["entities"], **earlier["entities"]},
+            }
+    return out
+
+
 def with_both_cancellations(text: str, intents: list[Intent], enabled: Collection[str]) -> list[Intent]:
     """An unclear ask to cancel naming nothing ("I want to cancel", read `cancel_subscription` at
     0.39: no number, no subscription id, neither word) runs both cancellations where the brand has
@@ -187,7 +243,7 @@ def with_both_cancellations(text: str, intents: list[Intent], enabled: Collectio
     unclear = [
         i
         for i in intents
-        if i["confidence"] < CLEAR_ASK and not i["entities"] and names_no_kind(i["name"], text)
+        if i["confidence"] < UNCLEAR_CANCEL and not i["entities"] and names_no_kind(i["name"], text)
     ]
     if not unclear or _NUMBER.search(text) or named_subscriptions(text):
         return intents  # a number or an id names the thing: the workflow reading it knows which

@@ -159,7 +159,8 @@ NEGATION_REACH = 4
 def _negated(text: str, seg: Span, router: RouterModel) -> bool:
     """The clause a segment starts in opens by refusing the segment's ask: "please don't cancel my
     subscription", "not cancelling my order", "I don't want a refund" (a negation among its first
-    words, an ask word soon after it, and the clause reading as the segment's label)."""
+    words, an ask word soon after it, and the clause's likeliest ask being the segment's label: the
+    refusal itself may read as asking nothing)."""
     start = max(text.rfind(c, 0, seg.start) for c in _CLAUSE_BREAKS) + 1
     ends = [i for i in (text.find(c, seg.start) for c in _CLAUSE_BREAKS) if i >= 0]
     norms = [t.norm for t in tokenize(text[start : min(ends, default=len(text))])]
@@ -174,7 +175,7 @@ def _negated(text: str, seg: Span, router: RouterModel) -> bool:
     if not any(_ASK_VERB.match(n) for n in after):
         return False
     probs = router.probabilities(norms)
-    return max(probs, key=probs.__getitem__) == seg.label
+    return max((lab for lab in probs if lab != NONE), key=probs.__getitem__) == seg.label
 
 
 def _refused_asks(text: str, segments: list[Span], router: RouterModel) -> list[Span]:
@@ -211,7 +212,31 @@ def read_message(text: str, model: RouterModel | None = None) -> Reading:
             answer = _intent(text, segments, i, owned=False)
         if seg.confidence < router.threshold or (is_ask and seg.margin < router.min_margin):
             uncertain.append(seg)
-    return Reading(text, segments, intents, uncertain, answer)
+    return Reading(text, segments, _with_unwanted_order(text, segments, intents, router), uncertain, answer)
+
+
+CANCEL_ORDER = "cancel_order"
+_UNWANTED_ORDER = re.compile(
+    r"\b(?:do\s+not|don'?t|no\s+longer)\s+(?:want|need)\s+(?:the\s+|my\s+|this\s+|that\s+)?order"
+    r"(?:\s+#?\d{4,10})?(?:\s+any\s?more)?(?=\s*$|\s*[,.;!?]|\s+and\b)",
+    re.IGNORECASE,
+)
+"""Refusing an order, said whole: "I don't want order 1002 anymore", "I do not want the order"."""
+
+
+def _with_unwanted_order(
+    text: str, segments: Sequence[Span], intents: list[Intent], router: RouterModel
+) -> list[Intent]:
+    """An order the customer says they no longer want is an ask to cancel it, whatever else the part
+    it is in reads as: the artefact of T1-T7 read "I don't want order 1002 anymore, and where is
+    1001?" whole as `order_status`, and the order stayed. It is placed where its part starts."""
+    match = _UNWANTED_ORDER.search(text)
+    if match is None or CANCEL_ORDER not in router.labels or any(i["name"] == CANCEL_ORDER for i in intents):
+        return intents
+    at = max((s.start for s in segments if s.start <= match.start()), default=match.start())
+    ask = Intent(name=CANCEL_ORDER, confidence=1.0, entities=entities_in(match.group(0)), position=at)
+    later = [i for i in intents if i["position"] >= ask["position"]]
+    return [*(i for i in intents if i["position"] < ask["position"]), ask, *later]
 
 
 def find_intents(text: str) -> list[Intent]:

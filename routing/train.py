@@ -65,7 +65,7 @@ from routing.features import (
     tokenize,
 )
 from routing.reading import read_message
-from routing.written import Joins, written_training
+from routing.written import WRITTEN_LATER, Joins, later_training, written_training
 
 SCALE = 1000
 SEED = 20261125
@@ -88,6 +88,40 @@ NONE_FLOORS = (NONE_FLOOR, 0.6, 0.7, 0.8)
 """...or the higher floor that reads dev best ("could be way better" is a review, not an answer)."""
 
 
+PRUNE = 0.02
+"""Weights under this are not written: an artefact of T1-T7 went from 4.9 to 4.2 MB with the same
+classifier rows of `make routing-eval` (docs/routing.md, round four)."""
+LATER = "T4:1,T5:1,T6:1,T7:1"
+"""The later written files (`routing/data/written_later/`) trained on, with their sample weights
+(T8 and T9 arrived after round four and are not trained on yet)."""
+BASE_WEIGHT = 5.0
+"""The label model's sample weight of the Bitext rows and our template examples (`load_examples`):
+5 keeps the Bitext sets where they were with the written data T4-T7 (docs/routing.md, round four)."""
+LATER_CUTS = "T4,T5,T6,T7"
+"""The later written files whose real joins the cut model learns."""
+
+
+def later_data(
+    label_of: Labelling, natural: Sequence[Example], written: Sequence[Example], spec: str, cuts: str
+) -> tuple[list[Example], list[float], list[Joins]]:
+    """The label model's examples from the later written files named in `spec` ("T4:0.5,T7:1"),
+    their sample weights, and the joins of the files named in `cuts` ("T6,T7")."""
+    examples: list[Example] = []
+    weights: list[float] = []
+    joins: list[Joins] = []
+    wanted = dict(part.split(":") for part in spec.split(",") if part)
+    for name in sorted({*wanted, *(c for c in cuts.split(",") if c)}):
+        found, found_joins = later_training(
+            label_of, natural, [*written, *examples], WRITTEN_LATER / f"{name}.jsonl"
+        )
+        if name in wanted:
+            examples.extend(found)
+            weights.extend([float(wanted[name])] * len(found))
+        if name in cuts.split(","):
+            joins.extend(found_joins)
+    return examples, weights, joins
+
+
 @dataclass(frozen=True)
 class CutExample:
     features: list[str]
@@ -100,16 +134,20 @@ def fine_classes(examples: Sequence[Example]) -> list[str]:
 
 
 def train_label_model(
-    examples: Sequence[Example], c: float = LABEL_C, min_count: int = 2
+    examples: Sequence[Example],
+    c: float = LABEL_C,
+    min_count: int = 2,
+    sample_weight: Sequence[float] | None = None,
 ) -> tuple[list[float], dict[str, list[float]]]:
-    """Multinomial logistic regression over `span_features` and the fine classes (see `fine_classes`)."""
+    """Multinomial logistic regression over `span_features` and the fine classes (see `fine_classes`);
+    `sample_weight`, one per example, weighs each example's loss (default: 1 each)."""
     classes = fine_classes(examples)
     data = [span_features([t.norm for t in tokenize(e.text)]) for e in examples]
     counts = Counter(f for feats in data for f in set(feats))
     vocab = sorted(f for f, n in counts.items() if n >= min_count)
     matrix = _sparse(data, {f: i for i, f in enumerate(vocab)})
     fitted = LogisticRegression(C=c, max_iter=400, tol=1e-4)
-    fitted.fit(matrix, [classes.index(e.source) for e in examples])
+    fitted.fit(matrix, [classes.index(e.source) for e in examples], sample_weight=sample_weight)
     coef = fitted.coef_.T.tolist()
     return fitted.intercept_.tolist(), dict(zip(vocab, coef, strict=True))
 
@@ -277,7 +315,9 @@ def artefact(
     label_of: Labelling,
     prune: float = 0.01,
 ) -> dict[str, object]:
-    """The JSON artefact: weights as integers (x SCALE), weights under `prune` dropped."""
+    """The JSON artefact: weights as integers (x SCALE), features whose largest weight is under
+    `prune` once written as an integer dropped."""
+    least = prune * SCALE
     return {
         "format": 1,
         "attribution": (
@@ -293,10 +333,14 @@ def artefact(
             "features": {
                 f: [round(w * SCALE) for w in ws]
                 for f, ws in sorted(weights.items())
-                if max(abs(w) for w in ws) >= prune
+                if max(abs(round(w * SCALE)) for w in ws) >= least
             },
         },
-        "cut": {"features": {f: round(w * SCALE) for f, w in sorted(cut.items()) if abs(w) >= prune}},
+        "cut": {
+            "features": {
+                f: round(w * SCALE) for f, w in sorted(cut.items()) if abs(round(w * SCALE)) >= least
+            }
+        },
     }
 
 
@@ -370,14 +414,25 @@ def tune(
 
 
 def train(
-    examples: Sequence[Example], label_of: Labelling, temp: float = 1.0, joins: Sequence[Joins] = ()
+    examples: Sequence[Example],
+    label_of: Labelling,
+    temp: float = 1.0,
+    joins: Sequence[Joins] = (),
+    weights_of: Mapping[int, float] | None = None,
+    label_c: float = LABEL_C,
 ) -> tuple[list[str], list[float], dict[str, list[float]], dict[str, float]]:
     """Both models on `examples` and a noisy copy of each: fine classes, label bias and weights
     (divided by the calibration temperature `temp`), cut weights (the cut model also learns the
-    real joins of the written messages of several asks, `joins`)."""
+    real joins of the written messages of several asks, `joins`). `weights_of` maps an example's
+    index in `examples` to its sample weight in the label model (its noisy copy gets the same;
+    default 1)."""
     t0 = time.perf_counter()
     noisy_too = augmented(examples)
-    bias, weights = train_label_model(noisy_too)
+    sample_weight = None
+    if weights_of:
+        once = [weights_of.get(i, 1.0) for i in range(len(examples))]
+        sample_weight = [*once, *once]
+    bias, weights = train_label_model(noisy_too, c=label_c, sample_weight=sample_weight)
     bias = [b / temp for b in bias]
     weights = {f: [w / temp for w in ws] for f, ws in weights.items()}
     classes = fine_classes(noisy_too)
@@ -406,11 +461,39 @@ def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path])
     parser.add_argument(
         "--train-only", action="store_true", help="write the model trained on train alone (dev stays unseen)"
     )
+    parser.add_argument(
+        "--later",
+        default=LATER,
+        help="later written files and their sample weights, as T4:0.5,T7:1 (default %(default)r; '' for none)",
+    )
+    parser.add_argument(
+        "--later-cuts",
+        default=LATER_CUTS,
+        help="later written files whose joins the cut model learns, as T6,T7 (default %(default)r)",
+    )
+    parser.add_argument(
+        "--label-c", type=float, default=LABEL_C, help="inverse L2 strength of the label model"
+    )
+    parser.add_argument(
+        "--base-weight",
+        type=float,
+        default=BASE_WEIGHT,
+        help="sample weight of the Bitext rows and our template examples (default %(default)s)",
+    )
+    parser.add_argument(
+        "--prune", type=float, default=PRUNE, help="drop weights under this (default %(default)s)"
+    )
     args = parser.parse_args(argv)
     examples = load_examples(label_of, extra)
     natural = load_natural(label_of)
     written, joins = written_training(label_of, natural)
-    train_set = [*in_split(examples, "train"), *natural, *written]
+    later, later_weights, later_joins = later_data(label_of, natural, written, args.later, args.later_cuts)
+    joins = [*joins, *later_joins]
+    base = in_split(examples, "train")
+    train_set = [*base, *natural, *written]
+    weights_of = {i: args.base_weight for i in range(len(base))} if args.base_weight != 1.0 else {}
+    weights_of.update({len(train_set) + i: w for i, w in enumerate(later_weights)})
+    train_set.extend(later)
     dev = in_split(examples, "dev")
     natural_tuning = {
         name: natural_dev(label_of, path)
@@ -419,12 +502,15 @@ def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path])
     }
     sizes = ", ".join(f"{name} dev {len(rows)}" for name, rows in natural_tuning.items())
     print(
-        f"examples: train {len(train_set)} ({len(natural)} natural, {len(written)} written, and "
+        f"examples: train {len(train_set)} ({len(natural)} natural, {len(written)} written, "
+        f"{len(later)} written later at weights {args.later!r}, and "
         f"{len(joins)} written messages of several asks for the cut model), dev {len(dev)}, {sizes}; "
         "eval held back",
         flush=True,
     )
-    classes, bias, weights, cut = train(train_set, label_of, joins=joins)
+    classes, bias, weights, cut = train(
+        train_set, label_of, joins=joins, weights_of=weights_of, label_c=args.label_c
+    )
     fixed = {"threshold": THRESHOLD, "min_margin": MIN_MARGIN, "none_floor": NONE_FLOOR}
     raw = RouterModel(
         {**artefact(classes, bias, weights, cut, {}, label_of), **fixed, **dict.fromkeys(PARAMS[:3], 0.0)}
@@ -438,11 +524,19 @@ def main(argv: Sequence[str] | None, label_of: Labelling, extra: Sequence[Path])
     if not args.train_only:
         print(f"chosen on dev: {chosen}; now training on train + dev", flush=True)
         final = [*train_set, *dev]
-        classes, bias, weights, cut = train(final, label_of, temp, joins)
-    out = artefact(classes, bias, weights, cut, {**fixed, **chosen, "temperature": temp}, label_of)
+        if args.base_weight != 1.0:
+            weights_of.update({len(train_set) + i: args.base_weight for i in range(len(dev))})
+        classes, bias, weights, cut = train(final, label_of, temp, joins, weights_of, args.label_c)
+    out = artefact(
+        classes, bias, weights, cut, {**fixed, **chosen, "temperature": temp}, label_of, prune=args.prune
+    )
     out["trained_on"] = {
         "examples": len(final),
         "by_label": dict(sorted(Counter(e.label for e in final).items())),
+        "later": args.later,
+        "later_cuts": args.later_cuts,
+        "base_weight": args.base_weight,
+        "label_c": args.label_c,
     }
     args.out.write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")

@@ -24,6 +24,8 @@ from routing.classifier import NONE
 from routing.corpus import NATURAL_DEVS, Example, Labelling, bare
 
 WRITTEN = Path(__file__).resolve().parent / "data" / "written"
+WRITTEN_LATER = Path(__file__).resolve().parent / "data" / "written_later"
+"""The later batches (`T4.jsonl`...), trained on only at the sample weight `routing.train` gives each file."""
 
 
 @dataclass(frozen=True)
@@ -137,4 +139,15 @@ def written_training(label_of: Labelling, natural: Sequence[Example]) -> tuple[l
     messages = load_written()
     held_apart = dev_keys()
     examples = written_examples(messages, label_of, held_apart | {key(e.text) for e in natural})
+    return examples, written_joins(messages, label_of, held_apart)
+
+
+def later_training(
+    label_of: Labelling, natural: Sequence[Example], earlier: Sequence[Example], path: Path
+) -> tuple[list[Example], list[Joins]]:
+    """What `routing.train` learns from one later file (`WRITTEN_LATER`): as `written_training`,
+    leaving out too what equals one of the `earlier` written examples."""
+    messages = load_written([path])
+    held_apart = dev_keys()
+    examples = written_examples(messages, label_of, held_apart | {key(e.text) for e in [*natural, *earlier]})
     return examples, written_joins(messages, label_of, held_apart)

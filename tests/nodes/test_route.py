@@ -15,6 +15,7 @@ from nodes.route import (
     route,
     waiting_workflows,
     with_model_labels,
+    with_the_named_cancellation,
     workflow_for,
 )
 from routing.classifier import Span
@@ -233,3 +234,41 @@ async def test_that_an_ask_to_cancel_naming_nothing_runs_both_cancellations(
     is for; with one alone, "1002" answering the subscription cancellation's question had no workflow."""
     out = await route(TurnState(turn=1, clean_text=text, runs={}), ctx=BrandContext(brand_id="acme"))
     assert sorted(i["name"] for i in out["intents"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "expected"),
+    [
+        # only an order named: the cancellation is the order's (the labelling guide's rule)
+        ("can i talk to someone about 1002 i want to cancel it", ["handoff", "cancel_subscription"],
+         ["handoff", "cancel_order"]),
+        ("could I maybe cancel order 1002? I don't need it", ["cancel_order", "cancel_subscription"],
+         ["cancel_order"]),
+        # only a subscription named: the subscription's
+        ("please cancel my coffee club, too pricey", ["cancel_order"], ["cancel_subscription"]),
+        ("cancel sub_501", ["cancel_order"], ["cancel_subscription"]),
+        # both named, or neither, or a subscription in other words: as read
+        ("cancel order 1002 and my subscription", ["cancel_order", "cancel_subscription"],
+         ["cancel_order", "cancel_subscription"]),
+        ("I want to cancel", ["cancel_subscription"], ["cancel_subscription"]),
+        ("stop my standing order 1002", ["cancel_subscription"], ["cancel_subscription"]),
+        ("could you terminate my repeat delivery please cancel order 1002",
+         ["cancel_subscription", "cancel_order"], ["cancel_subscription", "cancel_order"]),
+        ("cancel my subcription, it is 1002", ["cancel_subscription"], ["cancel_subscription"]),
+        # an order named by words alone does not move a subscription's cancellation
+        ("help me stop my plan and track my order", ["cancel_subscription", "order_status"],
+         ["cancel_subscription", "order_status"]),
+    ],
+)  # fmt: skip
+def test_that_an_ask_to_cancel_is_the_cancellation_of_the_only_kind_of_thing_named(
+    text: str, read: list[str], expected: list[str]
+) -> None:
+    asks = [ask(name, position=i) for i, name in enumerate(read)]
+    assert [i["name"] for i in with_the_named_cancellation(text, asks)] == expected
+
+
+async def test_that_a_cancel_it_beside_an_order_number_cancels_the_order() -> None:
+    """This artefact reads "i want to cancel it" after "about 1002" as `cancel_subscription`."""
+    text = "can i talk to someone about 1002 i want to cancel it"
+    out = await route(TurnState(turn=1, clean_text=text, runs={}), ctx=BrandContext(brand_id="acme"))
+    assert sorted(i["name"] for i in out["intents"]) == ["cancel_order", "handoff"]
