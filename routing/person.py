@@ -41,6 +41,9 @@ _PATTERNS = (
     # "human please", "agent pls", "real person now", "manager!!"
     r"\b(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|representative)"
     r"\s*(?:please|pls|plz|plox|now|asap)\b",
+    # a sentence that only names the person: "HUMAN. NOW. I want my money back", "Agent! where is 1001"
+    r"(?:^|[.!?]\s+)\W*(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|"
+    r"supervisor|operator|representative)\s*[.!?]+(?=\s|$)",
     # the whole message names the person: "human", "agent?", "a real person!", "manager"
     r"^\W*(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|"
     r"representative|rep)\W*$",

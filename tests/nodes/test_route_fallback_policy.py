@@ -120,6 +120,8 @@ async def test_that_a_slow_model_leaves_the_classifiers_reading(
         "could you give me a call, it's easier",
         "i dont wanna chat with the robot",
         "could an actual person check my refund please",
+        "HUMAN. NOW. I want my money back for 1004",
+        "where is 1001?? Agent!",
     ],
 )
 async def test_that_a_request_for_a_person_is_always_handed_off(model: Sandbox, text: str) -> None:
@@ -162,6 +164,8 @@ async def test_that_a_short_greeting_in_a_language_the_brand_does_not_serve_is_h
         "the driver was supposed to ring me",
         "hi",
         "hello",
+        "I spoke to an agent. He said it shipped",
+        "the person. who packed it forgot the lid",
     ],
 )
 def test_that_being_called_is_a_request_for_a_person_only_when_asked_for(text: str) -> None:
@@ -197,3 +201,11 @@ async def test_that_a_subscription_id_with_no_clear_ask_is_asked_about(model: Sa
     assert out["intents"] == []
     assert "sub_501" in clarifying_question("sub_501?")
     assert "sub_501" not in clarifying_question("hello")
+
+
+@pytest.mark.parametrize(
+    "text", ["HUMAN. NOW. I want my money back for 1004", "where is 1001?? Agent!", "Manager."]
+)
+def test_that_a_sentence_naming_only_the_person_is_a_request_for_one(text: str) -> None:
+    """The floor under the classifier: a sentence that is only "HUMAN." asks for one."""
+    assert person_request(text) is not None
