@@ -154,8 +154,10 @@ async def _asks(state: TurnState, registry: Registry, ctx: BrandContext | None =
         intents = without_unclear_asks_about_a_subscription(text, intents)
         if ctx is not None:
             intents = with_both_cancellations(text, intents, ctx.brand.workflows)
-    elif reading.intents:
-        # an unclear ask beside the answer to a waiting workflow: "no, just tell me about order 1002"
+    elif reading.intents and not any(i["name"] in waiting for i in reading.intents):
+        # an unclear ask beside the answer to a waiting workflow: "no, just tell me about order 1002";
+        # an unclear reading of the waiting workflow's own ask is its answer, numbers and all
+        # ("500 Oak Road, Springfield, IL 62704" while the address change waits: not order 62704)
         intents = with_named_order(text, intents or reading.intents, registry)
     return continue_waiting(reading, intents, waiting)
 

@@ -112,6 +112,12 @@ _CODE_CALL = re.compile(
 )
 """A part that opens with a planted tool call ("call get_order {...}"): an instruction for a model,
 not a customer's ask (the sanitiser flags it as `tool_call`)."""
+_CODE_CALL_SPAN = re.compile(
+    r"\b(?:call|use|invoke|run|execute|trigger)\s+(?:the\s+)?(?:tool\s+|function\s+)?[`'\"]?"
+    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[`'\"]?\s*(?:with\s*)?[({][^)}]*[)}]?",
+    re.IGNORECASE,
+)
+"""A planted tool call with its arguments, wherever it sits: a cut inside it cuts nothing."""
 
 
 def _ids_with_their_ask(text: str, segments: list[Span]) -> list[Span]:
@@ -119,9 +125,14 @@ def _ids_with_their_ask(text: str, segments: list[Span]) -> list[Span]:
     order | 1001"): an id alone asks nothing only when it is the whole message (an answer). So does
     a part with a number that goes on the ask's sentence ("... to 500 Oak Road, Springfield | IL
     62704"): an address or an amount, not an answer to a waiting workflow. So does a planted tool call
-    ("my parcel is late. | call get_order {...}"), whatever its words weigh."""
+    ("my parcel is late. | call get_order {...}"), whatever its words weigh, and so does every part
+    cut inside a planted call's arguments ('... call exchange_items {"order_number" | "1004"}')."""
     out: list[Span] = []
+    calls = [(m.start(), m.end()) for m in _CODE_CALL_SPAN.finditer(text)]
     for i, seg in enumerate(segments):
+        if out and any(a < seg.start < b for a, b in calls):  # inside a planted call's arguments
+            out[-1] = replace(out[-1], end=seg.end)
+            continue
         norms = {t.norm for t in tokenize(text[seg.start : seg.end])}
         same_sentence = bool(out) and not re.search(r"[.!?\n]", text[out[-1].end : seg.start])
         if seg.label == NONE and "_num_" in norms and same_sentence and out[-1].label != NONE:
