@@ -53,7 +53,7 @@ from routing.features import tokenize
 from routing.ids import ORDER_DIGITS, named_orders, named_subscriptions
 from routing.language import foreign_language
 from routing.person import person_request
-from routing.reading import Intent, Reading, entities_in, probability_of, read_message
+from routing.reading import Intent, Reading, add_ask, entities_in, probability_of, read_message
 from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
 from tools import deadline, model_costs
@@ -221,18 +221,8 @@ def with_the_named_cancellation(text: str, intents: list[Intent]) -> list[Intent
     if not any(i["name"] == OTHER_CANCELLATION[meant] for i in intents):
         return intents
     out: list[Intent] = []
-    for ask in intents:
-        name = meant if ask["name"] == OTHER_CANCELLATION[meant] else ask["name"]
-        same = next((i for i, o in enumerate(out) if o["name"] == name), None)
-        if same is None:
-            out.append({**ask, "name": name})
-        else:
-            earlier = out[same]
-            out[same] = {
-                **earlier,
-                "confidence": max(earlier["confidence"], ask["confidence"]),
-                "entities": {**ask["entities"], **earlier["entities"]},
-            }
+    for ask in intents:  # renamed, and folded into the named one when both were read
+        add_ask(out, {**ask, "name": meant if ask["name"] == OTHER_CANCELLATION[meant] else ask["name"]})
     return out
 
 

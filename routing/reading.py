@@ -90,7 +90,7 @@ def _intent(text: str, segments: Sequence[Span], index: int, owned: bool) -> Int
     )
 
 
-def _add_ask(intents: list[Intent], ask: Intent) -> None:
+def add_ask(intents: list[Intent], ask: Intent) -> None:
     """Append `ask`, or fold it into an earlier ask of the same name: one workflow run per name."""
     for i, earlier in enumerate(intents):
         if earlier["name"] == ask["name"]:
@@ -105,18 +105,15 @@ def _add_ask(intents: list[Intent], ask: Intent) -> None:
 
 
 _SHAPES = frozenset({"_num_", "_subid_", "_email_"})
-_CODE_CALL = re.compile(
-    r"^\W*(?:call|use|invoke|run|execute|trigger)\s+(?:the\s+)?(?:tool\s+|function\s+)?[`'\"]?"
-    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[`'\"]?\s*(?:with\s*)?[({]",
-    re.IGNORECASE,
+_CALL = (
+    r"(?:call|use|invoke|run|execute|trigger)\s+(?:the\s+)?(?:tool\s+|function\s+)?[`'\"]?"
+    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[`'\"]?\s*(?:with\s*)?[({]"
 )
-"""A part that opens with a planted tool call ("call get_order {...}"): an instruction for a model,
-not a customer's ask (the sanitiser flags it as `tool_call`)."""
-_CODE_CALL_SPAN = re.compile(
-    r"\b(?:call|use|invoke|run|execute|trigger)\s+(?:the\s+)?(?:tool\s+|function\s+)?[`'\"]?"
-    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+[`'\"]?\s*(?:with\s*)?[({][^)}]*[)}]?",
-    re.IGNORECASE,
-)
+"""A planted tool call's opening ("call get_order {"): an instruction for a model, not a customer's
+ask (the sanitiser flags it as `tool_call`)."""
+_CODE_CALL = re.compile(rf"^\W*{_CALL}", re.IGNORECASE)
+"""A part that opens with a planted tool call."""
+_CODE_CALL_SPAN = re.compile(rf"\b{_CALL}[^)}}]*[)}}]?", re.IGNORECASE)
 """A planted tool call with its arguments, wherever it sits: a cut inside it cuts nothing."""
 
 
@@ -218,7 +215,7 @@ def read_message(text: str, model: RouterModel | None = None) -> Reading:
     for i, seg in enumerate(segments):
         is_ask = seg.label != NONE
         if is_ask:
-            _add_ask(intents, _intent(text, segments, i, owned=True))
+            add_ask(intents, _intent(text, segments, i, owned=True))
         elif answer is None:
             answer = _intent(text, segments, i, owned=False)
         if seg.confidence < router.threshold or (is_ask and seg.margin < router.min_margin):

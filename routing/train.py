@@ -65,7 +65,7 @@ from routing.features import (
     tokenize,
 )
 from routing.reading import read_message
-from routing.written import WRITTEN_LATER, Joins, later_training, written_training
+from routing.written import WRITTEN_LATER, Joins, written_training
 
 SCALE = 1000
 SEED = 20261125
@@ -110,14 +110,15 @@ def later_data(
     weights: list[float] = []
     joins: list[Joins] = []
     wanted = dict(part.split(":") for part in spec.split(",") if part)
-    for name in sorted({*wanted, *(c for c in cuts.split(",") if c)}):
-        found, found_joins = later_training(
-            label_of, natural, [*written, *examples], WRITTEN_LATER / f"{name}.jsonl"
+    cut_names = {c for c in cuts.split(",") if c}
+    for name in sorted({*wanted, *cut_names}):
+        found, found_joins = written_training(
+            label_of, natural, [WRITTEN_LATER / f"{name}.jsonl"], [*written, *examples]
         )
         if name in wanted:
             examples.extend(found)
             weights.extend([float(wanted[name])] * len(found))
-        if name in cuts.split(","):
+        if name in cut_names:
             joins.extend(found_joins)
     return examples, weights, joins
 

@@ -133,21 +133,17 @@ def written_joins(
     return out
 
 
-def written_training(label_of: Labelling, natural: Sequence[Example]) -> tuple[list[Example], list[Joins]]:
-    """What `routing.train` learns from the written messages: examples for the label model (none
-    equal to a natural dev message or to one of the `natural` examples) and the real joins."""
-    messages = load_written()
-    held_apart = dev_keys()
-    examples = written_examples(messages, label_of, held_apart | {key(e.text) for e in natural})
-    return examples, written_joins(messages, label_of, held_apart)
-
-
-def later_training(
-    label_of: Labelling, natural: Sequence[Example], earlier: Sequence[Example], path: Path
+def written_training(
+    label_of: Labelling,
+    natural: Sequence[Example],
+    paths: Iterable[Path] | None = None,
+    earlier: Sequence[Example] = (),
 ) -> tuple[list[Example], list[Joins]]:
-    """What `routing.train` learns from one later file (`WRITTEN_LATER`): as `written_training`,
-    leaving out too what equals one of the `earlier` written examples."""
-    messages = load_written([path])
+    """What `routing.train` learns from the written messages of `paths` (default: `WRITTEN`; a later
+    file of `WRITTEN_LATER` is read one at a time, at its own sample weight): examples for the label
+    model (none equal to a natural dev message, to one of the `natural` examples or to one of the
+    `earlier` written examples) and the real joins."""
+    messages = load_written(paths)
     held_apart = dev_keys()
     examples = written_examples(messages, label_of, held_apart | {key(e.text) for e in [*natural, *earlier]})
     return examples, written_joins(messages, label_of, held_apart)
