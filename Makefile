@@ -91,7 +91,7 @@ train-detector: $(STAMP) ## Retrain the injection meter's model offline (install
 suite-planted: $(STAMP) ## Instructions planted in every third-party field, real turns; exits 1 unless all 0 (QUICK=1: 10 texts)
 	$(BIN)/python -m bench.planted_suite $(if $(QUICK),--quick)
 
-routing-eval: $(STAMP) ## The router on Bitext and the natural dev sets, the model down and the stand-in fallback (ARGS='--eval --eval3' add the held-out evals v2 and v3: log every run)
+routing-eval: $(STAMP) ## The router on Bitext and the natural dev sets, the model down and the stand-in fallback (ARGS='--eval --eval3 --eval4' add the held-out evals v2, v3 and v4: log every run)
 	$(BIN)/python -m bench.routing_eval $(ARGS)
 
 demo: $(STAMP) ## The closing-note demo: curls through every policy workflow on a fresh SQLite service

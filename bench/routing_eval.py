@@ -8,8 +8,9 @@ code's rules alone) and with the offline stand-in model as the fallback:
   " and ", ", " or a space). The Bitext sample is CDLA-Sharing-1.0, (c) Bitext, read in place;
 - natural dev, natural dev b: `evals/routing/dev.jsonl` and `dev_b.jsonl`, customers' own words by two
   writers, hand-labelled (tuned on; dev b was the eval set v1, retired into tuning after two runs);
-- natural eval: `evals/routing/eval2.jsonl` (only with `--eval`), and natural eval v3:
-  `evals/routing/eval3.jsonl` (only with `--eval3`), each written and labelled by people who never saw
+- natural eval: `evals/routing/eval2.jsonl` (only with `--eval`), natural eval v3:
+  `evals/routing/eval3.jsonl` (only with `--eval3`) and natural eval v4: `evals/routing/eval4.jsonl`
+  (only with `--eval4`), each written and labelled by people who never saw
   the router; never trained or tuned on (docs/routing.md: log every run). Missing, the flag says so
   and exits with status 2.
 
@@ -66,6 +67,8 @@ HELD_OUT = EVALS / "eval2.jsonl"
 """The held-out natural eval set v2 (`--eval`)."""
 HELD_OUT_3 = EVALS / "eval3.jsonl"
 """The held-out natural eval set v3 (`--eval3`)."""
+HELD_OUT_4 = EVALS / "eval4.jsonl"
+"""The held-out natural eval set v4 (`--eval4`)."""
 LANGUAGE = "language"
 """The pseudo-label of a message handed off because its brand does not serve its language."""
 PERSON_LABEL = "handoff"
@@ -239,10 +242,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--eval3", action="store_true", help="also the held-out natural eval v3 (log every run)"
     )
+    parser.add_argument(
+        "--eval4", action="store_true", help="also the held-out natural eval v4 (log every run)"
+    )
     parser.add_argument("--errors", type=int, default=8, help="wrong messages listed per set and mode")
     args = parser.parse_args(argv)
     held_out = {"natural eval": HELD_OUT} if args.eval else {}
     held_out |= {"natural eval v3": HELD_OUT_3} if args.eval3 else {}
+    held_out |= {"natural eval v4": HELD_OUT_4} if args.eval4 else {}
     for path in held_out.values():
         if not path.exists():
             print(f"no held-out eval set: {path.relative_to(REPO_ROOT)} is missing", file=sys.stderr)
