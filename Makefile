@@ -88,8 +88,8 @@ train-detector: $(STAMP) ## Retrain the injection meter's model offline (install
 	$(BIN)/python -m bench.injection_train
 	$(BIN)/python -m bench.injection_eval
 
-suite-planted: $(STAMP) ## Instructions planted in every third-party field, real turns; exits 1 unless all 0 (QUICK=1: 10 texts)
-	$(BIN)/python -m bench.planted_suite $(if $(QUICK),--quick)
+suite-planted: $(STAMP) ## Instructions planted in every third-party field, real turns; exits 1 unless all 0 (QUICK=1: 10 texts; OWN=1: our 200 field-written attacks)
+	$(BIN)/python -m bench.planted_suite $(if $(QUICK),--quick) $(if $(OWN),--own)
 
 routing-eval: $(STAMP) ## The router on Bitext and the natural dev sets, the model down and the stand-in fallback (ARGS='--eval --eval3 --eval4' add the held-out evals v2, v3 and v4: log every run)
 	$(BIN)/python -m bench.routing_eval $(ARGS)

@@ -25,11 +25,17 @@ only by `python -m bench.injection_eval --heldout`, once, at the end of a round:
   sets, only those the model scores (`tools.injection_model.scored`). The data has no licence: it is
   read in place for evaluation only, never trained on, never copied;
 - `own-notes-2` (0): benign notes written apart from everything else for this project
-  (`bench/data/benign_notes_2.txt`; read as empty while the file is not there).
+  (`bench/data/benign_notes_2.txt`; read as empty while the file is not there);
+- `own-attacks` (1) and `own-fields` (0): 200 planted instructions and 200 benign texts, each
+  written for one external field (order note, item title, customer name, address line, carrier
+  event, tracking status, gift message) by a writer who never saw the detector, its data or this
+  project (`bench/data/attacks_heldout.jsonl`, `benign_fields_heldout.jsonl`, 2026-12-07).
 
 The split is by hash, so it never changes with the order of the files: `split(source, text)` is
 `tune` when the first byte of sha256("source\\ntext") is below 128, else `report`; a held-out
-source's texts are all `heldout`. Texts are stripped and deduplicated per source.
+source's texts are all `heldout`. Texts are stripped and deduplicated per source, and a held-out
+source keeps no text that another source has ("Out for Delivery" is a carrier event and one of our
+benign tracking statuses): what is held out is unseen.
 """
 
 from __future__ import annotations
@@ -51,9 +57,11 @@ from tools.injection_model import scored
 DATA = Path(os.environ.get("SUPPORT_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 NOTES = Path(__file__).resolve().parent / "data" / "benign_notes.txt"
 NOTES_2 = Path(__file__).resolve().parent / "data" / "benign_notes_2.txt"
+OWN_ATTACKS = Path(__file__).resolve().parent / "data" / "attacks_heldout.jsonl"
+OWN_FIELDS = Path(__file__).resolve().parent / "data" / "benign_fields_heldout.jsonl"
 
 Split = Literal["tune", "report", "heldout"]
-HELDOUT = frozenset({"tensor-trust", "own-notes-2"})
+HELDOUT = frozenset({"tensor-trust", "own-notes-2", "own-attacks", "own-fields"})
 """Sources never trained or tuned on, in neither the tune nor the report split (`split`)."""
 
 
@@ -209,6 +217,12 @@ def _own_notes_2() -> list[str]:
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
+def own_fields(path: Path) -> list[tuple[str, str]]:
+    """(field, text) of one of our field-by-field sets (`OWN_ATTACKS`, `OWN_FIELDS`)."""
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return [(row["field"], row["text"]) for row in rows]
+
+
 SOURCES: dict[str, tuple[int, Callable[[], list[str]]]] = {
     "bipia-text": (1, lambda: _bipia("text")),
     "bipia-code": (1, lambda: _bipia("code")),
@@ -221,6 +235,8 @@ SOURCES: dict[str, tuple[int, Callable[[], list[str]]]] = {
     "agentdojo-benign": (0, _agentdojo_benign),
     "tensor-trust": (1, _tensor_trust),
     "own-notes-2": (0, _own_notes_2),
+    "own-attacks": (1, lambda: [text for _, text in own_fields(OWN_ATTACKS)]),
+    "own-fields": (0, lambda: [text for _, text in own_fields(OWN_FIELDS)]),
 }
 TRAINABLE = frozenset(SOURCES) - {"carrier-events"} - HELDOUT
 """The sources whose licence lets a trained artefact be shipped (MIT, CDLA-Sharing-1.0 results, ours),
@@ -231,13 +247,16 @@ less the held-out ones."""
 def corpus() -> tuple[Example, ...]:
     """Every example of every source, stripped and deduplicated per source, in source order."""
     examples: list[Example] = []
+    elsewhere: set[str] = set()
     for source, (label, read) in SOURCES.items():
         seen: set[str] = set()
         for raw in read():
             text = raw.strip()
-            if text and text not in seen:
+            if text and text not in seen and not (source in HELDOUT and text in elsewhere):
                 seen.add(text)
                 examples.append(Example(source, text, label))
+        if source not in HELDOUT:
+            elsewhere |= seen
     return tuple(examples)
 
 

@@ -1,5 +1,5 @@
 """The held-out sources of the injection meter's corpus (bench/injection_corpus.py `HELDOUT`:
-Tensor Trust's attacks, our second set of notes) never reach training, the nested folds or the tune
+Tensor Trust's attacks, our second set of notes, our field-by-field attacks and benign texts) never reach training, the nested folds or the tune
 and report splits. Only counts and splits are checked here: the meter's figures on them are
 `python -m bench.injection_eval --heldout`'s, taken once at the end of a round."""
 
@@ -34,10 +34,36 @@ def notes_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[st
 
 
 def test_that_the_held_out_sources_are_in_the_corpus_and_never_trainable() -> None:
-    assert {"tensor-trust", "own-notes-2"} == HELDOUT
+    assert {"tensor-trust", "own-notes-2", "own-attacks", "own-fields"} == HELDOUT
     assert HELDOUT <= set(SOURCES)
     assert not HELDOUT & TRAINABLE
     assert SOURCES["tensor-trust"][0] == 1 and SOURCES["own-notes-2"][0] == 0
+    assert SOURCES["own-attacks"][0] == 1 and SOURCES["own-fields"][0] == 0
+
+
+FIELDS = {
+    "order_note",
+    "item_title",
+    "customer_name",
+    "address_line",
+    "carrier_event",
+    "tracking_status",
+    "gift_message",
+}
+
+
+@pytest.mark.parametrize("path", [injection_corpus.OWN_ATTACKS, injection_corpus.OWN_FIELDS])
+def test_that_our_field_sets_name_a_field_for_every_text_and_are_held_out(path: Path) -> None:
+    rows = injection_corpus.own_fields(path)
+    assert len(rows) == 200 and {field for field, _ in rows} == FIELDS
+    source = "own-attacks" if path == injection_corpus.OWN_ATTACKS else "own-fields"
+    held = examples(sources=frozenset({source}))
+    elsewhere = {e.text for e in corpus() if e.source not in HELDOUT}
+    unseen = {text.strip() for _, text in rows} - elsewhere
+    assert {e.text for e in held} == unseen and len(unseen) >= 195
+    assert all(e.split == "heldout" for e in held)
+    trained = {e.text for e in injection_train.training_set()}
+    assert not any(e.text in trained for e in held)
 
 
 def test_that_a_held_out_text_is_in_neither_the_tune_nor_the_report_split() -> None:
