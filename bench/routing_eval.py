@@ -8,6 +8,8 @@ code's rules alone) and with the offline stand-in model as the fallback:
   " and ", ", " or a space). The Bitext sample is CDLA-Sharing-1.0, (c) Bitext, read in place;
 - natural dev, natural dev b: `evals/routing/dev.jsonl` and `dev_b.jsonl`, customers' own words by two
   writers, hand-labelled (tuned on; dev b was the eval set v1, retired into tuning after two runs);
+  natural dev c: `evals/routing/dev_c.jsonl`, every second message of the written batches T10-T12
+  (phone chat, contact-form letters, a mix), never trained on;
 - natural eval: `evals/routing/eval2.jsonl` (only with `--eval`), natural eval v3:
   `evals/routing/eval3.jsonl` (only with `--eval3`) and natural eval v4: `evals/routing/eval4.jsonl`
   (only with `--eval4`), each written and labelled by people who never saw
@@ -236,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-bitext", action="store_true", help="only the natural sets")
     parser.add_argument("--dev", type=Path, default=EVALS / "dev.jsonl")
     parser.add_argument("--dev-b", type=Path, default=EVALS / "dev_b.jsonl")
+    parser.add_argument("--dev-c", type=Path, default=EVALS / "dev_c.jsonl")
     parser.add_argument(
         "--eval", action="store_true", help="also the held-out natural eval v2 (log every run)"
     )
@@ -260,7 +263,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     read_message("warm up", REGISTRY.router)
     load_ms = (time.perf_counter() - t0) * 1000
     sets: dict[str, list[Case]] = {} if args.no_bitext else bitext_sets(args.pairs)
-    for name, path in (("natural dev", args.dev), ("natural dev b", args.dev_b)):
+    for name, path in (
+        ("natural dev", args.dev),
+        ("natural dev b", args.dev_b),
+        ("natural dev c", args.dev_c),
+    ):
         if path.exists():
             sets[name] = natural(path)
     sets |= {name: natural(path) for name, path in held_out.items()}
