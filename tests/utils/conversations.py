@@ -14,6 +14,8 @@ METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 ALICE = {"id": "cus_alice", "email": "alice@example.com", "verified": True}
 """alice, signed in by acme's integration: her writes may run."""
 BOB = {"id": "cus_bob", "email": "bob@example.com", "verified": True}
+CAROL = {"id": "cus_carol", "email": "carol@example.com", "verified": True}
+"""carol: order #1003 delivered, subscription sub_502 already cancelled: nothing open to cancel."""
 VISITOR_AS_ALICE = {"id": "visitor-1", "email": "alice@example.com"}
 """A visitor who typed alice's email into a chat widget: not signed in (`verified` absent, so false)."""
 

@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from config.settings import Settings
-from tests.utils.conversations import new_conversation, say
+from tests.utils.conversations import CAROL, new_conversation, say
 from tests.utils.sandbox import Sandbox
 from tests.utils.writes import refused_writes
+from workflows.kit.cancellable import NOTHING_TO_CANCEL
 
 ASK_1002 = (
     "Order #1002 (Burr Grinder - Matte Black) has not shipped yet, so I can cancel it and refund its total "
@@ -115,6 +116,21 @@ def test_that_cancel_my_order_with_an_open_order_and_an_active_subscription_asks
     )
     asked = say(client, conversation, "1002")
     assert asked["reply"].startswith(ASK_1002)
+    assert cancels(sandbox) == []
+
+
+@pytest.mark.parametrize("text", ["ok cancel it", "I want to cancel"])
+def test_that_cancel_it_with_nothing_to_cancel_says_so_once_and_takes_a_shipped_orders_number(
+    client: TestClient, sandbox: Sandbox, text: str
+) -> None:
+    """Carol's subscription is cancelled and her order #1003 delivered: both cancellations run for an
+    ask naming neither kind, and the customer hears one line, not one per workflow."""
+    conversation = new_conversation()
+    out = say(client, conversation, text, customer=CAROL)
+    assert out["reply"] == NOTHING_TO_CANCEL, out
+    assert {"name": "cancel_order", "status": "waiting"} in out["workflows"], out
+    later = say(client, conversation, "1003", customer=CAROL)
+    assert later["reply"].startswith("Order #1003 can no longer be cancelled"), later
     assert cancels(sandbox) == []
 
 

@@ -36,7 +36,13 @@ from workflows.cancel_subscription.rules import (
     read_confirmation,
     read_offer_answer,
 )
-from workflows.kit.cancellable import SUBSCRIPTION_WORDS, choices, which_text
+from workflows.kit.cancellable import (
+    NOTHING_TO_CANCEL,
+    SUBSCRIPTION_WORDS,
+    choices,
+    names_no_kind,
+    which_text,
+)
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
 from workflows.kit.subgraph import failed_lookup
@@ -190,7 +196,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
             )
         return (
             self._after_lookup(transcript, facts, turn, ctx)
-            or self._after_find(cancellable, turn, ctx)
+            or self._after_find(cancellable, turn, ctx, customer_text(transcript))
             or self._fallback(transcript, facts, turn, ctx)
         )
 
@@ -222,9 +228,11 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
         cancellable: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None,
         turn: int,
         ctx: BrandContext,
+        text: str,
     ) -> Outcome | None:
         """The customer named no subscription: the offer for the only active one, which of several,
-        or that there is none (pointing to an open order by its number)."""
+        or that there is none (pointing to an open order by its number; with no open order either,
+        for an ask naming neither kind, what the order cancellation says too)."""
         if cancellable is None:
             return None
         orders, subs = cancellable
@@ -234,6 +242,12 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
             return _new_ask({**sub, "turn": turn}, described, ctx)
         if subs:
             return Outcome("waiting", which_text([], subs), facts={"choices": choices([], subs, turn)})
+        if (
+            not orders
+            and "cancel_order" in ctx.brand.workflows
+            and names_no_kind("cancel_subscription", text)
+        ):
+            return Outcome("resolved", NOTHING_TO_CANCEL)  # what the order cancellation says too
         reply = "I cannot see an active subscription of yours, so there is nothing to cancel."
         if orders:
             reply += f' If you meant order {orders[0]["order"]}, say "cancel order {orders[0]["order"]}".'

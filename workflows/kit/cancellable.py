@@ -24,6 +24,14 @@ OTHER_CANCELLATION = {a: b for a in KIND_WORDS for b in KIND_WORDS if a != b}
 """Each cancellation's counterpart, the one "cancel it" may mean instead."""
 
 
+NOTHING_TO_CANCEL = (
+    "I cannot see an open order or an active subscription of yours, so there is nothing to cancel. "
+    "If you mean an order that has already shipped, tell me its number."
+)
+"""What both cancellations say when an ask to cancel names nothing and the customer has nothing to
+cancel: the same words, so a turn that ran both says it once."""
+
+
 def names_no_kind(ask: str, text: str) -> bool:
     """Whether `ask` is a cancellation and `text` names neither an order nor a subscription ("I want
     to cancel"): either may be meant, so both run where the brand has both, and each asks which."""
