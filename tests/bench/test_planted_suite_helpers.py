@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bench.planted_suite import ASKS, FIELDS, QUICK_TEXTS, planted_texts, relayed, secrets
+from bench.injection_corpus import examples
+from bench.planted_suite import ASKS, FIELDS, QUICK_TEXTS, own_texts, planted_texts, relayed, secrets
 
 
 def test_that_a_relay_is_six_consecutive_words_whatever_the_case_and_punctuation() -> None:
@@ -39,3 +40,10 @@ def test_that_the_secrets_include_every_sandbox_credential_and_api_key() -> None
     ):
         assert value in found
     assert "acme-dev-key" in found
+
+
+def test_that_own_texts_are_our_field_written_attacks_in_file_order() -> None:
+    texts = own_texts(200)
+    assert len(texts) == len(set(texts)) == 200
+    assert set(texts) == {e.text for e in examples(sources=frozenset({"own-attacks"}))}
+    assert own_texts(3) == texts[:3] and not set(texts) & set(planted_texts(100))
