@@ -198,6 +198,37 @@ def _refused_asks(text: str, segments: list[Span], router: RouterModel) -> list[
     ]
 
 
+_ADDRESSEE = (
+    r"(?:customers?|clients?|support|service|services|care|team|help|desk|department|sir|madam|all"
+    r"|there|everyone|folks|guys|friends|the|and|or|of|shop|store|(?-i:[A-Z][^\W\d_]*))"
+)
+"""Who a salutation may name: a team, a shop, or a name (a capitalised word: "Dear Acme", "Hi Sam")."""
+_PERSON_WORDS = (
+    r"(?:agents?|humans?|persons?|people|managers?|someone|somebody|representatives?|operators?"
+    r"|supervisors?|staff|bots?|reps?)"
+)
+"""Who a request for a person names: "Hi Agent" is not a salutation."""
+_SALUTATION = re.compile(
+    rf"^\W*(?:dear|hello|hi|hiya|hey|greetings|good\s+(?:morning|afternoon|evening|day)|to)\b"
+    rf"(?:[\s,/&]+(?!{_PERSON_WORDS}\b){_ADDRESSEE}(?:'s)?\b){{0,5}}[\s,.:;!-]*$",
+    re.IGNORECASE,
+)
+"""A part that is only a letter's salutation ("Dear Acme customer service,", "Hello support team"):
+it names who is written to and asks nothing (a letter's "Dear customer service" read as a request
+for a person on contact-form letters). A salutation naming a person to talk to is not one of these
+("hi, agent please")."""
+
+
+def _salutations(text: str, segments: list[Span]) -> list[Span]:
+    """Every ask part that is only a salutation asks nothing."""
+    return [
+        replace(seg, label=NONE)
+        if seg.label != NONE and _SALUTATION.match(text[seg.start : seg.end])
+        else seg
+        for seg in segments
+    ]
+
+
 def read_message(text: str, model: RouterModel | None = None) -> Reading:
     """Segment `text` and turn its segments into asks, doubtful parts and the answer part.
 
@@ -209,6 +240,7 @@ def read_message(text: str, model: RouterModel | None = None) -> Reading:
         segments = [Span(NONE, 1.0, segments[0].start, segments[-1].end, math.inf)]
     segments = _ids_with_their_ask(text, list(segments))
     segments = _refused_asks(text, segments, router)
+    segments = _salutations(text, segments)
     intents: list[Intent] = []
     uncertain: list[Span] = []
     answer: Intent | None = None
