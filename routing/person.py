@@ -44,8 +44,8 @@ _PATTERNS = (
     # a sentence that only names the person: "HUMAN. NOW. I want my money back", "Agent! where is 1001"
     r"(?:^|[.!?]\s+)\W*(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|"
     r"supervisor|operator|representative)\s*[.!?]+(?=\s|$)",
-    # the whole message names the person: "human", "agent?", "a real person!", "manager"
-    r"^\W*(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|"
+    # the whole message names the person, a greeting first or not: "human", "agent?", "hi agent"
+    r"^\W*(?:(?:hi|hello|hey|hiya|yo|oi)\W+)?(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|"
     r"representative|rep)\W*$",
     # refusing the bot: "not a bot", "no bots", "stop the bot", "are you a bot", "is this a robot"
     r"\b(?:not|no|stop|hate|done\s+with|sick\s+of|tired\s+of|enough\s+of)\s+(?:\w+\s+){0,2}"

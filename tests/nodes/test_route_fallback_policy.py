@@ -122,6 +122,8 @@ async def test_that_a_slow_model_leaves_the_classifiers_reading(
         "could an actual person check my refund please",
         "HUMAN. NOW. I want my money back for 1004",
         "where is 1001?? Agent!",
+        "hi agent",
+        "hello, human?",
     ],
 )
 async def test_that_a_request_for_a_person_is_always_handed_off(model: Sandbox, text: str) -> None:
