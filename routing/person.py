@@ -12,6 +12,12 @@ from __future__ import annotations
 
 import re
 
+PERSON_WORDS = (
+    r"(?:agents?|humans?|persons?|people|managers?|someone|somebody|representatives?|operators?"
+    r"|supervisors?|staff|bots?|reps?)"
+)
+"""Every word that names who a customer may ask to talk to (or refuse): a greeting naming one of
+them ("Hi Agent", "Hey HUMAN") is not a letter's salutation (`routing.reading`)."""
 _MOD = r"(?:(?:a|an|the|some|one|ur|your|real|actual|live|human|proper|another)\s+)*"
 _WHO = (
     rf"{_MOD}(?:human(?:\s+beings?)?|humans|person|people|agent|representative|rep|manager|supervisor|"

@@ -20,6 +20,7 @@ from typing_extensions import TypedDict
 from routing.classifier import NONE, RouterModel, Span, load_model
 from routing.features import tokenize
 from routing.ids import EMAIL, SUBSCRIPTION_ID, TRACKING_NUMBER, order_pattern
+from routing.person import PERSON_WORDS
 from routing.silence import is_bare_thanks
 
 ENTITY_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -203,14 +204,9 @@ _ADDRESSEE = (
     r"|there|everyone|folks|guys|friends|the|and|or|of|shop|store|(?-i:[A-Z][^\W\d_]*))"
 )
 """Who a salutation may name: a team, a shop, or a name (a capitalised word: "Dear Acme", "Hi Sam")."""
-_PERSON_WORDS = (
-    r"(?:agents?|humans?|persons?|people|managers?|someone|somebody|representatives?|operators?"
-    r"|supervisors?|staff|bots?|reps?)"
-)
-"""Who a request for a person names: "Hi Agent" is not a salutation."""
 _SALUTATION = re.compile(
     rf"^\W*(?:dear|hello|hi|hiya|hey|greetings|good\s+(?:morning|afternoon|evening|day)|to)\b"
-    rf"(?:[\s,/&]+(?!{_PERSON_WORDS}\b){_ADDRESSEE}(?:'s)?\b){{0,5}}[\s,.:;!-]*$",
+    rf"(?:[\s,/&]+(?!{PERSON_WORDS}\b){_ADDRESSEE}(?:'s)?\b){{0,5}}[\s,.:;!-]*$",
     re.IGNORECASE,
 )
 """A part that is only a letter's salutation ("Dear Acme customer service,", "Hello support team"):

@@ -42,7 +42,7 @@ from workflows.cancel_order.rules import (
     write_refusal,
 )
 from workflows.kit.answers import CANCEL
-from workflows.kit.cancellable import NOTHING_TO_CANCEL, choices, names_no_kind, which_text
+from workflows.kit.cancellable import NOTHING_TO_CANCEL, choices, nothing_to_cancel, which_text
 from workflows.kit.confirm import ConfirmedWrite
 from workflows.kit.policy import Outcome, Refusal, Step, policy_call
 from workflows.kit.subgraph import failed_lookup
@@ -237,7 +237,7 @@ class CancelOrderPolicy(ConfirmedWrite[CancelOrderFacts]):
         if not found:
             return None
         orders, subs = found[-1].artifact["orders"], found[-1].artifact["subscriptions"]
-        if not orders and not subs and names_no_kind("cancel_order", customer_text(transcript)):
+        if nothing_to_cancel("cancel_order", customer_text(transcript), orders, subs):
             return Outcome("waiting", NOTHING_TO_CANCEL)  # a shipped order's number may follow
         if not orders:
             return Outcome("waiting", f"I cannot see an order of yours that has not shipped. {ASK_ORDER}")

@@ -40,7 +40,7 @@ from workflows.kit.cancellable import (
     NOTHING_TO_CANCEL,
     SUBSCRIPTION_WORDS,
     choices,
-    names_no_kind,
+    nothing_to_cancel,
     which_text,
 )
 from workflows.kit.confirm import ConfirmedWrite
@@ -188,7 +188,8 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
             )
         if facts.get("other_chosen") == turn:
             return Outcome("resolved", "All right: your subscription stays as it is.")
-        cancellable = _cancellable(transcript, ctx)
+        text = customer_text(transcript)
+        cancellable = _cancellable(text, transcript, ctx)
         if cancellable is not None and cancellable[0] and cancellable[1]:
             orders, subs = cancellable
             return Outcome(
@@ -196,7 +197,7 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
             )
         return (
             self._after_lookup(transcript, facts, turn, ctx)
-            or self._after_find(cancellable, turn, ctx, customer_text(transcript))
+            or self._after_find(cancellable, turn, ctx, text)
             or self._fallback(transcript, facts, turn, ctx)
         )
 
@@ -242,10 +243,8 @@ class CancelPolicy(ConfirmedWrite[CancelFacts]):
             return _new_ask({**sub, "turn": turn}, described, ctx)
         if subs:
             return Outcome("waiting", which_text([], subs), facts={"choices": choices([], subs, turn)})
-        if (
-            not orders
-            and "cancel_order" in ctx.brand.workflows
-            and names_no_kind("cancel_subscription", text)
+        if "cancel_order" in ctx.brand.workflows and nothing_to_cancel(
+            "cancel_subscription", text, orders, subs
         ):
             return Outcome("resolved", NOTHING_TO_CANCEL)  # what the order cancellation says too
         reply = "I cannot see an active subscription of yours, so there is nothing to cancel."
@@ -298,15 +297,16 @@ def _new_ask(terms: Mapping[str, Any], described: str, ctx: BrandContext) -> Out
 
 
 def _cancellable(
-    transcript: Sequence[AnyMessage], ctx: BrandContext
+    text: str, transcript: Sequence[AnyMessage], ctx: BrandContext
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
     """This turn's open orders and active subscriptions (`find_cancellable`), None when not looked
-    up; no orders when the customer said it is a subscription, or the brand cancels no orders here."""
+    up; no orders when the customer (`text`) said it is a subscription, or the brand cancels no
+    orders here."""
     found = good(results(transcript, FIND_CANCELLABLE.name))
     if not found:
         return None
     orders, subs = list(found[-1].artifact["orders"]), list(found[-1].artifact["subscriptions"])
-    if SUBSCRIPTION_WORDS.search(customer_text(transcript)) or "cancel_order" not in ctx.brand.workflows:
+    if SUBSCRIPTION_WORDS.search(text) or "cancel_order" not in ctx.brand.workflows:
         orders = []
     return orders, subs
 

@@ -38,6 +38,14 @@ def names_no_kind(ask: str, text: str) -> bool:
     return ask in KIND_WORDS and not any(words.search(text) for words in KIND_WORDS.values())
 
 
+def nothing_to_cancel(
+    ask: str, text: str, orders: Sequence[Mapping[str, Any]], subscriptions: Sequence[Mapping[str, Any]]
+) -> bool:
+    """Whether an ask to cancel naming neither kind ("ok cancel it") finds no open order and no active
+    subscription: both cancellations then say `NOTHING_TO_CANCEL`."""
+    return not orders and not subscriptions and names_no_kind(ask, text)
+
+
 def answers_the_other_cancellation(ask: str, waiting: Collection[str], text: str) -> bool:
     """Whether an ask to cancel that does not name its kind is the answer to the other cancellation,
     which waits: while an order cancellation waits for its yes, "yes, cancel it" read as
