@@ -83,13 +83,14 @@ docs-check: $(STAMP) ## /docs rendered offline by headless Chromium (installs De
 injection-eval: $(STAMP) ## The injection meter per source, tune and report splits (reads ../shared/data)
 	$(BIN)/python -m bench.injection_eval
 
-train-detector: $(STAMP) ## Retrain the injection meter's model offline (installs the `train` extra: scikit-learn)
+train-detector: $(STAMP) ## Retrain the injection meter's two models offline (installs the `train` extra: scikit-learn)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,train]'
 	$(BIN)/python -m bench.injection_train
+	$(BIN)/python -m bench.injection_train --field
 	$(BIN)/python -m bench.injection_eval
 
-suite-planted: $(STAMP) ## Instructions planted in every third-party field, real turns; exits 1 unless all 0 (QUICK=1: 10 texts; OWN=1: our 200 field-written attacks)
-	$(BIN)/python -m bench.planted_suite $(if $(QUICK),--quick) $(if $(OWN),--own)
+suite-planted: $(STAMP) ## Instructions planted in every third-party field, real turns; exits 1 unless all 0 (QUICK=1: 10 texts; OWN=1 or OWN=2: our first or second writer's 200 field-written attacks)
+	$(BIN)/python -m bench.planted_suite $(if $(QUICK),--quick) $(if $(OWN),--own $(OWN))
 
 routing-eval: $(STAMP) ## The router on Bitext and the natural dev sets, the model down and the stand-in fallback (ARGS='--eval --eval3 --eval4' add the held-out evals v2, v3 and v4: log every run)
 	$(BIN)/python -m bench.routing_eval $(ARGS)

@@ -29,13 +29,18 @@ only by `python -m bench.injection_eval --heldout`, once, at the end of a round:
 - `own-attacks` (1) and `own-fields` (0): 200 planted instructions and 200 benign texts, each
   written for one external field (order note, item title, customer name, address line, carrier
   event, tracking status, gift message) by a writer who never saw the detector, its data or this
-  project (`bench/data/attacks_heldout.jsonl`, `benign_fields_heldout.jsonl`, 2026-12-07).
+  project (`bench/data/attacks_heldout.jsonl`, `benign_fields_heldout.jsonl`, 2026-12-07). Never
+  trained on, but read to choose the field model's settings (round six, docs/sanitiser.md): spent;
+- `own-attacks-2` (1) and `own-fields-2` (0): the same seven fields, 200 texts each, by two more
+  writers who never saw the project (`bench/data/attacks_heldout_2.jsonl`,
+  `benign_fields_heldout_2.jsonl`, 2026-12-08), read once at the end of round six.
 
 The split is by hash, so it never changes with the order of the files: `split(source, text)` is
 `tune` when the first byte of sha256("source\\ntext") is below 128, else `report`; a held-out
 source's texts are all `heldout`. Texts are stripped and deduplicated per source, and a held-out
-source keeps no text that another source has ("Out for Delivery" is a carrier event and one of our
-benign tracking statuses): what is held out is unseen.
+source keeps no text that a source listed before it has ("Out for Delivery" is a carrier event and one
+of our benign tracking statuses; "Pending" is a status of both writers of benign field values): what is
+held out is unseen. Training leaves out any text equal to a measured one, held-out texts included.
 """
 
 from __future__ import annotations
@@ -59,9 +64,13 @@ NOTES = Path(__file__).resolve().parent / "data" / "benign_notes.txt"
 NOTES_2 = Path(__file__).resolve().parent / "data" / "benign_notes_2.txt"
 OWN_ATTACKS = Path(__file__).resolve().parent / "data" / "attacks_heldout.jsonl"
 OWN_FIELDS = Path(__file__).resolve().parent / "data" / "benign_fields_heldout.jsonl"
+OWN_ATTACKS_2 = Path(__file__).resolve().parent / "data" / "attacks_heldout_2.jsonl"
+OWN_FIELDS_2 = Path(__file__).resolve().parent / "data" / "benign_fields_heldout_2.jsonl"
 
 Split = Literal["tune", "report", "heldout"]
-HELDOUT = frozenset({"tensor-trust", "own-notes-2", "own-attacks", "own-fields"})
+HELDOUT = frozenset(
+    {"tensor-trust", "own-notes-2", "own-attacks", "own-fields", "own-attacks-2", "own-fields-2"}
+)
 """Sources never trained or tuned on, in neither the tune nor the report split (`split`)."""
 
 
@@ -218,7 +227,8 @@ def _own_notes_2() -> list[str]:
 
 
 def own_fields(path: Path) -> list[tuple[str, str]]:
-    """(field, text) of one of our field-by-field sets (`OWN_ATTACKS`, `OWN_FIELDS`)."""
+    """(field, text) of one of our field-by-field sets (`OWN_ATTACKS`, `OWN_FIELDS`, and their second
+    writers' `OWN_ATTACKS_2`, `OWN_FIELDS_2`)."""
     rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return [(row["field"], row["text"]) for row in rows]
 
@@ -237,6 +247,8 @@ SOURCES: dict[str, tuple[int, Callable[[], list[str]]]] = {
     "own-notes-2": (0, _own_notes_2),
     "own-attacks": (1, lambda: [text for _, text in own_fields(OWN_ATTACKS)]),
     "own-fields": (0, lambda: [text for _, text in own_fields(OWN_FIELDS)]),
+    "own-attacks-2": (1, lambda: [text for _, text in own_fields(OWN_ATTACKS_2)]),
+    "own-fields-2": (0, lambda: [text for _, text in own_fields(OWN_FIELDS_2)]),
 }
 TRAINABLE = frozenset(SOURCES) - {"carrier-events"} - HELDOUT
 """The sources whose licence lets a trained artefact be shipped (MIT, CDLA-Sharing-1.0 results, ours),
@@ -255,8 +267,7 @@ def corpus() -> tuple[Example, ...]:
             if text and text not in seen and not (source in HELDOUT and text in elsewhere):
                 seen.add(text)
                 examples.append(Example(source, text, label))
-        if source not in HELDOUT:
-            elsewhere |= seen
+        elsewhere |= seen  # a held-out source listed later keeps none of these (the second writers' sets none of the first's)
     return tuple(examples)
 
 

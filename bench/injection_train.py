@@ -25,12 +25,23 @@ import argparse
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from bench import injection_augment, injection_templates
 from bench.injection_corpus import TRAINABLE, Example, examples
 from tools.injection import fold
-from tools.injection_model import MODEL_PATH, features, scored, words_of
+from tools.injection_model import (
+    FIELD_MIN_WORDS,
+    FIELD_MODEL_PATH,
+    MIN_WORDS,
+    MODEL_PATH,
+    features,
+    reads,
+    scored,
+    words_of,
+)
 
 MIN_DF = 2
 MIN_WEIGHT = 0.05
@@ -60,6 +71,59 @@ ATTRIBUTION = (
 )
 
 
+FIELD_DATA = Path(__file__).resolve().parent / "data"
+FIELD_WRITTEN = {
+    "field-attacks": (FIELD_DATA / "field_attacks.jsonl", 1),
+    "field-benign": (FIELD_DATA / "field_benign.jsonl", 0),
+}
+"""Texts written for our seven external fields (order note, item title, customer name, address line,
+carrier event, tracking status, gift message) by two writers who never saw the meter or its data:
+planted instructions and benign values. Training data of the field model only, never measured on."""
+FIELD_BENIGN_SOURCES = frozenset({"bitext", "own-notes", "agentdojo-benign", "bipia-context"})
+"""The measured benign sources the field model also learns from (their tune split)."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one artefact is trained: its regularisation, the shortest text it reads, the weight of a
+    template source, and the false flags allowed out of fold per negative source."""
+
+    path: Path
+    c: float
+    min_words: int
+    template_share: float
+    false_flags: Mapping[str, float]
+    templates_hold_threshold: bool
+    attribution: str
+
+    def holds(self, source: str) -> bool:
+        """Whether this negative source's out-of-fold flags set the threshold."""
+        return self.templates_hold_threshold or not source.startswith("template-")
+
+    def trained_on(self, training: Sequence[Example]) -> str:
+        sources = sorted({e.source for e in training})
+        return f"tune split of the measured sources, templates and written texts: {', '.join(sources)} ({len(training)} texts)"
+
+
+GENERAL = Recipe(MODEL_PATH, C, MIN_WORDS, TEMPLATE_SHARE, MAX_FALSE_FLAGS_BY_SOURCE, True, ATTRIBUTION)
+"""The meter's first model: instructions to an assistant as BIPIA, InjecAgent and AgentDojo write them."""
+FIELD = Recipe(
+    FIELD_MODEL_PATH,
+    8.0,
+    FIELD_MIN_WORDS,
+    1.0,
+    {"bitext": 0.0005},
+    False,
+    "Weights learned from the Bitext Sample Pre-built Customer Support dataset ((c) Bitext, CDLA-Sharing-1.0),"
+    " BIPIA (Microsoft, MIT) and AgentDojo (MIT) benign texts, and this project's own notes and field texts.",
+)
+"""The field model: instructions planted in a name, a title, an address, a status or a note. Chosen on
+nested folds of its training texts and on our first field-written held-out sets (docs/sanitiser.md,
+round six): C = 8, texts of 2 words or more, Bitext held to 0.05 % out of fold so that the two models
+together stay under the 0.1 % the tests hold, the written benign values and the other measured benign
+sources to 1 %; templates weigh as a measured source and do not set the threshold."""
+
+
 def _matrix(rows: Sequence[set[str]], vocabulary: dict[str, int]):
     from scipy.sparse import csr_matrix  # offline only: not a run-time dependency
 
@@ -75,18 +139,22 @@ def _matrix(rows: Sequence[set[str]], vocabulary: dict[str, int]):
     return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocabulary)))
 
 
-def _weights(train: Sequence[Example]) -> list[float]:
+def _weights(train: Sequence[Example], template_share: float = TEMPLATE_SHARE) -> list[float]:
     per_source = Counter(e.source for e in train)
     sources = len(per_source)
-    share = [TEMPLATE_SHARE if e.source.startswith("template-") else 1.0 for e in train]
+    share = [template_share if e.source.startswith("template-") else 1.0 for e in train]
     return [s * len(train) / (sources * per_source[e.source]) for s, e in zip(share, train, strict=True)]
 
 
-def _fit(train: Sequence[Example], rows: Sequence[set[str]], vocabulary: dict[str, int]):
+def _fit(train: Sequence[Example], rows: Sequence[set[str]], vocabulary: dict[str, int], recipe: Recipe):
     from sklearn.linear_model import LogisticRegression  # offline only: not a run-time dependency
 
-    fitted = LogisticRegression(C=C, max_iter=5000)
-    fitted.fit(_matrix(rows, vocabulary), [e.label for e in train], sample_weight=_weights(train))
+    fitted = LogisticRegression(C=recipe.c, max_iter=5000)
+    fitted.fit(
+        _matrix(rows, vocabulary),
+        [e.label for e in train],
+        sample_weight=_weights(train, recipe.template_share),
+    )
     return fitted
 
 
@@ -95,7 +163,7 @@ def _vocabulary(rows: Sequence[set[str]]) -> dict[str, int]:
     return {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
 
 
-def out_of_fold(tune: Sequence[Example]) -> list[float]:
+def out_of_fold(tune: Sequence[Example], recipe: Recipe = GENERAL) -> list[float]:
     """Each tune text's score by a model fitted on the other folds, with the domain (`domain_of`)
     of those folds too: a held-out note's rare words must count as rare, as they will at run time."""
     scores = [0.0] * len(tune)
@@ -105,20 +173,21 @@ def out_of_fold(tune: Sequence[Example]) -> list[float]:
         domain = domain_of(train)
         rows = [features(fold(e.text), domain) for e in train]
         vocabulary = _vocabulary(rows)
-        fitted = _fit(train, rows, vocabulary)
+        fitted = _fit(train, rows, vocabulary, recipe)
         held_rows = [features(fold(tune[i].text), domain) for i in held]
         for i, p in zip(held, fitted.predict_proba(_matrix(held_rows, vocabulary))[:, 1], strict=True):
             scores[i] = float(p)
     return scores
 
 
-def _threshold(tune: Sequence[Example], *, verbose: bool = True) -> float:
-    """The lowest threshold at which no negative source flags more than `MAX_FALSE_FLAGS`, out of fold."""
-    scores = out_of_fold(tune)
+def _threshold(tune: Sequence[Example], recipe: Recipe = GENERAL, *, verbose: bool = True) -> float:
+    """The lowest threshold at which no negative source flags more than `MAX_FALSE_FLAGS` (the
+    recipe's own limits where tighter), out of fold."""
+    scores = out_of_fold(tune, recipe)
     threshold = 0.0
-    for source in sorted({e.source for e in tune if e.label == 0}):
+    for source in sorted({e.source for e in tune if e.label == 0 and recipe.holds(e.source)}):
         negatives = sorted((scores[i] for i, e in enumerate(tune) if e.source == source), reverse=True)
-        allowed = math.floor(MAX_FALSE_FLAGS_BY_SOURCE.get(source, MAX_FALSE_FLAGS) * len(negatives))
+        allowed = math.floor(recipe.false_flags.get(source, MAX_FALSE_FLAGS) * len(negatives))
         if allowed < len(negatives):
             threshold = max(threshold, negatives[allowed] + 1e-6)
             if verbose:
@@ -152,13 +221,13 @@ def training_set() -> list[Example]:
     return [e for e in examples("tune", TRAINABLE) + made if scored(fold(e.text))]
 
 
-def fit_artefact(training: Sequence[Example], *, verbose: bool = True) -> dict:
+def fit_artefact(training: Sequence[Example], recipe: Recipe = GENERAL, *, verbose: bool = True) -> dict:
     """The artefact of a model fitted on `training`, its threshold chosen out of fold on it."""
     domain = domain_of(training)
     rows = [features(fold(e.text), domain) for e in training]
-    threshold = _threshold(training, verbose=verbose)
+    threshold = _threshold(training, recipe, verbose=verbose)
     vocabulary = _vocabulary(rows)
-    fitted = _fit(training, rows, vocabulary)
+    fitted = _fit(training, rows, vocabulary, recipe)
     coefficients = fitted.coef_[0]
     weights = {
         f: round(float(coefficients[i]), 4)
@@ -167,8 +236,9 @@ def fit_artefact(training: Sequence[Example], *, verbose: bool = True) -> dict:
     }
     return {
         "format": 1,
-        "attribution": ATTRIBUTION,
-        "trained_on": f"tune split of {', '.join(sorted(TRAINABLE))} ({len(training)} texts)",
+        "attribution": recipe.attribution,
+        "trained_on": recipe.trained_on(training),
+        "min_words": recipe.min_words,
         "threshold": round(threshold, 6),
         "bias": round(float(fitted.intercept_[0]), 6),
         "domain": sorted(domain),
@@ -176,17 +246,41 @@ def fit_artefact(training: Sequence[Example], *, verbose: bool = True) -> dict:
     }
 
 
-def train() -> dict:
-    return fit_artefact(training_set())
+def field_training_set() -> list[Example]:
+    """The field model's texts: the written field attacks and values, the tune split of the measured
+    benign sources, and our template notes, shop notes and events; those it reads (2 words or more)."""
+    written = [
+        Example(source, json.loads(line)["text"].strip(), label)
+        for source, (path, label) in FIELD_WRITTEN.items()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    measured = {e.text for e in examples()}  # a written text equal to a measured one is left out
+    kept_templates = {"template-notes", "template-events", "template-shop"}
+    made = [e for e in training_set() if e.source in kept_templates]
+    benign = examples("tune", FIELD_BENIGN_SOURCES & TRAINABLE)
+    return [
+        e
+        for e in benign + made + [w for w in written if w.text not in measured]
+        if reads(fold(e.text), FIELD_MIN_WORDS)
+    ]
+
+
+def train(recipe: Recipe = GENERAL) -> dict:
+    return fit_artefact(field_training_set() if recipe is FIELD else training_set(), recipe)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args(argv)
-    artefact = train()
-    MODEL_PATH.write_text(json.dumps(artefact, separators=(",", ":")) + "\n", encoding="utf-8")
-    size = MODEL_PATH.stat().st_size
-    print(f"wrote {MODEL_PATH.name}: {len(artefact['weights'])} weights, {size / 1024:.0f} KiB")
+    parser.add_argument(
+        "--field", action="store_true", help="train the field model (tools/injection_field_model.json)"
+    )
+    args = parser.parse_args(argv)
+    recipe = FIELD if args.field else GENERAL
+    artefact = train(recipe)
+    recipe.path.write_text(json.dumps(artefact, separators=(",", ":")) + "\n", encoding="utf-8")
+    size = recipe.path.stat().st_size
+    print(f"wrote {recipe.path.name}: {len(artefact['weights'])} weights, {size / 1024:.0f} KiB")
     return 0
 
 

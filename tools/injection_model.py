@@ -36,8 +36,16 @@ from functools import cache
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parent / "injection_model.json"
+FIELD_MODEL_PATH = Path(__file__).resolve().parent / "injection_field_model.json"
+"""The field model: the same features, trained on instructions planted in names, titles, addresses,
+statuses and notes (`make train-detector`, `bench/injection_train.py --field`). A text is flagged
+when either model flags it."""
 MIN_WORDS = 4
-"""Shorter texts ("amazing", "FedEx Pak") are not scored: too few features to say anything."""
+"""Shorter texts ("amazing", "FedEx Pak") are not scored by the first model: too few features to say
+anything about a request to an assistant."""
+FIELD_MIN_WORDS = 2
+"""The field model reads texts of 2 words or more: a name or a status holds a short command ("say
+order lost"), and it learned short benign values (names, statuses, titles) beside them."""
 MIN_BESIDES = 2
 """Of them, how many besides the email addresses and URLs (`scored`)."""
 MAX_CHARS = 2000
@@ -194,6 +202,10 @@ class Model:
         self.bias = float(data["bias"])
         self.threshold = float(data["threshold"])
         self.domain = frozenset(data["domain"])
+        self.min_words = int(data.get("min_words", MIN_WORDS))
+
+    def flags(self, folded: str) -> bool:
+        return reads(folded, self.min_words) and self.score(folded) >= self.threshold
 
     def score(self, folded: str) -> float:
         found = features(folded, self.domain)
@@ -208,18 +220,29 @@ def model() -> Model:
     return Model(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
 
 
+@cache
+def field_model() -> Model:
+    return Model(json.loads(FIELD_MODEL_PATH.read_text(encoding="utf-8")))
+
+
 def score(folded: str) -> float:
     return model().score(folded)
 
 
-def scored(folded: str) -> bool:
-    """Whether the model reads this text at all: `MIN_WORDS` words or more, and `MIN_BESIDES` of them
-    besides its email addresses and URLs (a bare "mark.davies@hotmail.com" is a field's value, not
-    four words; "Visit www.example.com now" is read)."""
-    if len(words_of(folded)) < MIN_WORDS:
+def reads(folded: str, min_words: int) -> bool:
+    """Whether a model that reads texts of `min_words` words or more reads this one: that many words,
+    and `MIN_BESIDES` of them besides its email addresses and URLs (a bare "mark.davies@hotmail.com"
+    is a field's value, not four words; "Visit www.example.com now" is read)."""
+    if len(words_of(folded)) < min_words:
         return False
     return len(words_of(_unaddressed(folded[:MAX_CHARS])[0])) >= MIN_BESIDES
 
 
+def scored(folded: str) -> bool:
+    """Whether the first model reads this text at all (`MIN_WORDS`)."""
+    return reads(folded, MIN_WORDS)
+
+
 def flagged(folded: str) -> bool:
-    return scored(folded) and score(folded) >= model().threshold
+    """Whether either model flags this third-party text."""
+    return model().flags(folded) or field_model().flags(folded)

@@ -47,3 +47,13 @@ def test_that_own_texts_are_our_field_written_attacks_in_file_order() -> None:
     assert len(texts) == len(set(texts)) == 200
     assert set(texts) == {e.text for e in examples(sources=frozenset({"own-attacks"}))}
     assert own_texts(3) == texts[:3] and not set(texts) & set(planted_texts(100))
+
+
+def test_that_own_texts_of_the_second_writer_are_their_set_and_not_the_first() -> None:
+    texts = own_texts(200, 2)
+    assert len(texts) == len(set(texts)) == 200
+    held = {e.text for e in examples(sources=frozenset({"own-attacks-2"}))}
+    assert (
+        held == set(texts) - set(own_texts(200)) and len(held) >= 195
+    )  # the held-out set keeps none of the first's
+    assert own_texts(200, 1) == own_texts(200) != texts

@@ -34,11 +34,19 @@ def notes_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[st
 
 
 def test_that_the_held_out_sources_are_in_the_corpus_and_never_trainable() -> None:
-    assert {"tensor-trust", "own-notes-2", "own-attacks", "own-fields"} == HELDOUT
+    assert {
+        "tensor-trust",
+        "own-notes-2",
+        "own-attacks",
+        "own-fields",
+        "own-attacks-2",
+        "own-fields-2",
+    } == HELDOUT
     assert HELDOUT <= set(SOURCES)
     assert not HELDOUT & TRAINABLE
     assert SOURCES["tensor-trust"][0] == 1 and SOURCES["own-notes-2"][0] == 0
     assert SOURCES["own-attacks"][0] == 1 and SOURCES["own-fields"][0] == 0
+    assert SOURCES["own-attacks-2"][0] == 1 and SOURCES["own-fields-2"][0] == 0
 
 
 FIELDS = {
@@ -52,17 +60,25 @@ FIELDS = {
 }
 
 
-@pytest.mark.parametrize("path", [injection_corpus.OWN_ATTACKS, injection_corpus.OWN_FIELDS])
-def test_that_our_field_sets_name_a_field_for_every_text_and_are_held_out(path: Path) -> None:
-    rows = injection_corpus.own_fields(path)
+OWN_SETS = {
+    "own-attacks": injection_corpus.OWN_ATTACKS,
+    "own-fields": injection_corpus.OWN_FIELDS,
+    "own-attacks-2": injection_corpus.OWN_ATTACKS_2,
+    "own-fields-2": injection_corpus.OWN_FIELDS_2,
+}
+
+
+@pytest.mark.parametrize("source", sorted(OWN_SETS))
+def test_that_our_field_sets_name_a_field_for_every_text_and_are_held_out(source: str) -> None:
+    rows = injection_corpus.own_fields(OWN_SETS[source])
     assert len(rows) == 200 and {field for field, _ in rows} == FIELDS
-    source = "own-attacks" if path == injection_corpus.OWN_ATTACKS else "own-fields"
     held = examples(sources=frozenset({source}))
-    elsewhere = {e.text for e in corpus() if e.source not in HELDOUT}
+    before = list(SOURCES)[: list(SOURCES).index(source)]
+    elsewhere = {e.text for e in corpus() if e.source in before}
     unseen = {text.strip() for _, text in rows} - elsewhere
-    assert {e.text for e in held} == unseen and len(unseen) >= 195
+    assert {e.text for e in held} == unseen and len(unseen) >= 190
     assert all(e.split == "heldout" for e in held)
-    trained = {e.text for e in injection_train.training_set()}
+    trained = {e.text for e in injection_train.training_set() + injection_train.field_training_set()}
     assert not any(e.text in trained for e in held)
 
 
@@ -92,9 +108,9 @@ def test_that_our_second_notes_are_read_as_held_out_negatives(notes_2: list[str]
 def test_that_training_never_reads_a_held_out_text(notes_2: list[str]) -> None:
     held = {e.text for e in examples("heldout")}
     assert set(notes_2) <= held and any(e.source == "tensor-trust" for e in examples("heldout"))
-    trained = injection_train.training_set()
-    assert not {e.source for e in trained} & HELDOUT
-    assert not any(e.text in held for e in trained)
+    for trained in (injection_train.training_set(), injection_train.field_training_set()):
+        assert not {e.source for e in trained} & HELDOUT
+        assert not any(e.text in held for e in trained)
 
 
 def test_that_the_nested_folds_never_read_a_held_out_text(notes_2: list[str]) -> None:
