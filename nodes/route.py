@@ -355,7 +355,8 @@ def with_model_labels(reading: Reading, labels: Sequence[str], registry: Registr
     A classifier ask stays unless it is doubtful, below `REMOVE_BELOW`, and the model does not
     name it. A label the model adds is placed at the doubtful part where the classifier gives it
     the highest probability, with that probability as its confidence, and runs only at
-    `ADD_FLOOR` or above (the whole message counts as a part too).
+    `ADD_FLOOR` or above (the whole message counts as a part too). A label the customer refuses in
+    so many words ("I'm not after a refund": `Reading.refused`) is never added.
     """
     doubtful = {s.start for s in reading.uncertain}
     kept = [
@@ -367,7 +368,7 @@ def with_model_labels(reading: Reading, labels: Sequence[str], registry: Registr
     parts = _doubtful_parts(reading)
     added: list[Intent] = []
     for label in labels:
-        if label in have:
+        if label in have or label in reading.refused:
             continue
         prob, start = max((probability_of(part, label, registry.router), start) for start, part in parts)
         if prob >= ADD_FLOOR:

@@ -53,6 +53,9 @@ _PATTERNS = (
     # the whole message names the person, a greeting first or not: "human", "agent?", "hi agent"
     r"^\W*(?:(?:hi|hello|hey|hiya|yo|oi)\W+)?(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|"
     r"representative|rep)\W*$",
+    # a last clause that greets the person, after an ask: "where is order 1001? also hi agent"
+    r"(?:[.!?,;\n]|\b(?:also|and|oh|btw|plus|then|ps))\W*(?:hi|hello|hey|hiya|yo|oi)\W+(?:a\s+|an\s+)?"
+    r"(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|representative|rep)\W*$",
     # refusing the bot: "not a bot", "no bots", "stop the bot", "are you a bot", "is this a robot"
     r"\b(?:not|no|stop|hate|done\s+with|sick\s+of|tired\s+of|enough\s+of)\s+(?:\w+\s+){0,2}"
     r"(?:a\s+|the\s+|this\s+|your\s+)?(?:bot|bots|robot|robots|machine|chatbot)\b",

@@ -60,6 +60,8 @@ class Reading:
     ask hidden inside (see `RouterModel.threshold` and `RouterModel.min_margin`)."""
     answer: Intent | None
     """The first part that asks nothing (named `none`), with its position and entities, if any."""
+    refused: frozenset[str] = frozenset()
+    """The asks the customer refuses in so many words (`refused_labels`): nobody asked for them."""
 
 
 def entities_in(text: str) -> dict[str, str]:
@@ -165,26 +167,43 @@ NEGATION_REACH = 4
 """Words a negation may stand before the ask word it negates ("I'm not asking for a refund")."""
 
 
-def _negated(text: str, seg: Span, router: RouterModel) -> bool:
-    """The clause a segment starts in opens by refusing the segment's ask: "please don't cancel my
-    subscription", "not cancelling my order", "I don't want a refund" (a negation among its first
-    words, an ask word soon after it, and the clause's likeliest ask being the segment's label: the
-    refusal itself may read as asking nothing)."""
-    start = max(text.rfind(c, 0, seg.start) for c in _CLAUSE_BREAKS) + 1
-    ends = [i for i in (text.find(c, seg.start) for c in _CLAUSE_BREAKS) if i >= 0]
-    norms = [t.norm for t in tokenize(text[start : min(ends, default=len(text))])]
+def _clause_at(text: str, at: int) -> str:
+    """The clause of `text` that holds position `at` (clauses end at punctuation or a new line)."""
+    start = max(text.rfind(c, 0, at) for c in _CLAUSE_BREAKS) + 1
+    ends = [i for i in (text.find(c, at) for c in _CLAUSE_BREAKS) if i >= 0]
+    return text[start : min(ends, default=len(text))]
+
+
+def _refusal(clause: str, router: RouterModel) -> str | None:
+    """The ask a clause opens by refusing, if it does: "please don't cancel my subscription", "not
+    cancelling my order", "I don't want a refund" (a negation among its first words, an ask word
+    soon after it); the refused ask is the clause's likeliest ask (the refusal itself may read as
+    asking nothing)."""
+    norms = [t.norm for t in tokenize(clause)]
     lead = 0
     while lead < len(norms) and norms[lead] in _LEAD and norms[lead] not in _NEGATION:
         lead += 1
     if lead >= len(norms) or norms[lead] not in _NEGATION or lead > 3:
-        return False
+        return None
     after = norms[lead + 1 : lead + 1 + NEGATION_REACH]
     if not after or not (after[0] in _WANTING or _ASK_VERB.match(after[0])):
-        return False
+        return None
     if not any(_ASK_VERB.match(n) for n in after):
-        return False
+        return None
     probs = router.probabilities(norms)
-    return max((lab for lab in probs if lab != NONE), key=probs.__getitem__) == seg.label
+    return max((lab for lab in probs if lab != NONE), key=probs.__getitem__)
+
+
+def _negated(text: str, seg: Span, router: RouterModel) -> bool:
+    """The clause a segment starts in opens by refusing the segment's ask (`_refusal`)."""
+    return _refusal(_clause_at(text, seg.start), router) == seg.label
+
+
+def refused_labels(text: str, router: RouterModel) -> frozenset[str]:
+    """Every ask a clause of `text` opens by refusing ("I'm not after a refund", "Please do not
+    cancel it"): the model fallback never adds one of them (nodes/route.py `with_model_labels`)."""
+    clauses = re.split(f"[{re.escape(_CLAUSE_BREAKS)}]", text)
+    return frozenset(label for clause in clauses if (label := _refusal(clause, router)) is not None)
 
 
 def _refused_asks(text: str, segments: list[Span], router: RouterModel) -> list[Span]:
@@ -248,7 +267,8 @@ def read_message(text: str, model: RouterModel | None = None) -> Reading:
             answer = _intent(text, segments, i, owned=False)
         if seg.confidence < router.threshold or (is_ask and seg.margin < router.min_margin):
             uncertain.append(seg)
-    return Reading(text, segments, _with_unwanted_order(text, segments, intents, router), uncertain, answer)
+    intents = _with_unwanted_order(text, segments, intents, router)
+    return Reading(text, segments, intents, uncertain, answer, refused_labels(text, router))
 
 
 CANCEL_ORDER = "cancel_order"

@@ -86,6 +86,59 @@ def test_that_the_model_may_remove_a_doubtful_ask_below_half() -> None:
     assert with_model_labels(doubtful(text, [weak]), ["other"]) == [weak]  # named: confirmed
 
 
+def test_that_the_model_cannot_add_an_ask_the_customer_refuses() -> None:
+    text = "I do not want a refund and I do not want store credit"
+    assert probability_of(text, "returns_refunds", REGISTRY.router) >= ADD_FLOOR
+    refused = Reading(text, [], [], [], None, frozenset({"returns_refunds"}))
+    assert with_model_labels(refused, ["returns_refunds"]) == []
+    assert [i["name"] for i in with_model_labels(doubtful(text, []), ["returns_refunds"])] == [
+        "returns_refunds"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        (
+            "I'd like to exchange my grinder for the same model in red, I'm not after a refund.",
+            {"returns_refunds"},
+        ),
+        (
+            "I would just like to change the shipping address on order 1002. Please do not cancel it.",
+            {"cancel_order"},
+        ),
+        ("I don't want to cancel my subscription, just pause it", {"cancel_subscription"}),
+        ("not received my refund yet, where is it", set()),
+        ("I don't want to wait, cancel order 1002", set()),
+    ],
+)
+def test_that_a_reading_lists_the_asks_a_clause_refuses(text: str, refused: set[str]) -> None:
+    assert read_message(text, REGISTRY.router).refused == refused
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "I'd like to exchange my grinder for the same model in red, if that's alright, I'm not after a refund.",
+            ["exchange_item"],
+        ),
+        (
+            "Dear Sir or Madam,\n\nI was going to cancel order #1002 altogether, but actually I would just like "
+            "to change the shipping address to my office: 220 Queen Street, 3rd floor, Auckland 1010. Please do "
+            "not cancel it.\n\nThank you,\nHemi Walker",
+            ["address_change"],
+        ),
+    ],
+)
+async def test_that_the_stand_in_never_adds_an_ask_the_customer_refuses(
+    model: Sandbox, text: str, asked: list[str]
+) -> None:
+    out = await route(turn(text), REGISTRY, acme())
+    assert model.model_requests()  # the model was asked, and named the refused ask
+    assert names(out) == asked
+
+
 async def test_that_a_model_that_is_down_leaves_the_classifiers_reading(model: Sandbox) -> None:
     text = model_worthy()
     model.admin("model", "POST", "mode", {"mode": "down"})
@@ -124,6 +177,8 @@ async def test_that_a_slow_model_leaves_the_classifiers_reading(
         "where is 1001?? Agent!",
         "hi agent",
         "hello, human?",
+        "where is order 1001? also hi agent",
+        "ok where is 1002 and hello human",
     ],
 )
 async def test_that_a_request_for_a_person_is_always_handed_off(model: Sandbox, text: str) -> None:
