@@ -14,7 +14,10 @@ so the text cannot end its own envelope. `body` reads a result's text back witho
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 
+from tools.injection import FLAGS, signals
 from tools.sanitiser import Cleaned, clean
 
 TAG = "tool_data"
@@ -26,11 +29,18 @@ DATA_RULE = (
 _INNER_TAG = re.compile(rf"<(?=\s*/?\s*{TAG})", re.IGNORECASE)
 
 
-def wrap(tool: str, text: str) -> tuple[str, Cleaned]:
+def wrap(tool: str, text: str, fields: Iterable[str] = ()) -> tuple[str, Cleaned]:
     """Clean third-party `text` and wrap it in the envelope; returns it and the sanitiser's report.
 
-    Flagged text is still shown, as data, with the envelope marked `suspicious='<flags>'`."""
+    Flagged text is still shown, as data, with the envelope marked `suspicious='<flags>'`. The flags
+    are the composed text's and those of each third-party field the result was built from
+    (`fields`: its note, names, address lines, titles, carrier events, `ToolResult.untrusted`), each
+    read alone: an instruction planted in a name is a short text of its own, which the composed
+    summary around it would dilute for the meter's models."""
     cleaned = clean(text, source="tool_result")
+    found = set(cleaned.flags).union(*(signals(f, third_party=True) for f in fields))
+    if found != set(cleaned.flags):
+        cleaned = replace(cleaned, flags=tuple(f for f in FLAGS if f in found))
     inner = _INNER_TAG.sub("&lt;", cleaned.text)
     marks = f" suspicious={','.join(cleaned.flags)!r}" if cleaned.flags else ""
     return f"<{TAG} tool={tool!r}{marks}>\n{inner}\n</{TAG}>", cleaned

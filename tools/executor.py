@@ -55,7 +55,8 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
     text, artifact = (result.text, result.artifact) if isinstance(result, ToolResult) else (result, None)
     if isinstance(result, ToolResult) and result.untrusted:  # for the reply guard, from state
         artifact = {**(artifact or {}), UNTRUSTED: [dict(u) for u in result.untrusted]}
-    content, cleaned = wrap(spec.name, text)
+    fields = [u["text"] for u in result.untrusted] if isinstance(result, ToolResult) else []
+    content, cleaned = wrap(spec.name, text, fields)
     metrics.count_sanitation(ctx.brand_id, "tool_result", cleaned)
     sanitation = {"removed": cleaned.removed, "cut": cleaned.cut, "flags": list(cleaned.flags)}
     return ToolMessage(
