@@ -124,6 +124,22 @@ def test_that_an_eager_models_exchange_before_the_confirmation_is_refused(
     assert mutations(sandbox) == [] and shop(sandbox)["returns"] == []
 
 
+def test_that_a_refused_early_exchange_is_explained_to_the_customer_not_about_them(
+    exchange_client: TestClient, sandbox: Sandbox
+) -> None:
+    # the stand-in writes before any lookup when the order is not named as one ("the grinder in 1004"):
+    # the guard's reason is written for the model, and the reply must speak to the customer
+    out = say(
+        exchange_client,
+        new_conversation(),
+        "I'd like to exchange the grinder in 1004 for the same model in red",
+    )
+    assert out["workflows"] == [{"name": "exchange_item", "status": "waiting"}], out
+    assert "you have not confirmed an exchange on order #1004" in out["reply"], out["reply"]
+    assert "the customer" not in out["reply"]
+    assert mutations(sandbox) == []
+
+
 def test_that_a_gullible_model_obeying_an_instruction_exchanges_nothing(
     exchange_client: TestClient, sandbox: Sandbox
 ) -> None:

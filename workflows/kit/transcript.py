@@ -63,13 +63,22 @@ def speakable(reply: str, transcript: Sequence[AnyMessage]) -> bool:
     return said not in {m.text.strip() for m in errors(results(transcript))}
 
 
+_THE_CUSTOMER = (("the customer has", "you have"), ("the customer's", "your"), ("the customer", "you"))
+"""A refusal's reason is written for the model ("the customer has not confirmed ..."); said to the
+customer, it speaks to them."""
+
+
 def refusal_reasons(transcript: Sequence[AnyMessage], tool: str | None = None) -> list[str]:
-    """This turn's guard refusals (of `tool`, or of any tool), as their reasons, in order."""
-    return [
+    """This turn's guard refusals (of `tool`, or of any tool), as their reasons, in order, worded to
+    be said to the customer ("you have not confirmed refunding order #1001")."""
+    reasons = [
         facts["text"].removeprefix(REFUSED_PREFIX)
         for m in results(transcript, tool)
         if (facts := error_facts(m)) is not None and facts["code"] == "policy_refused"
     ]
+    for said, to_them in _THE_CUSTOMER:
+        reasons = [r.replace(said, to_them) for r in reasons]
+    return reasons
 
 
 def final_text(transcript: Sequence[AnyMessage]) -> str:
