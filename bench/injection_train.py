@@ -1,5 +1,7 @@
-"""Train the injection meter's linear model offline: `make train-detector` (needs scikit-learn, the
-`train` extra; nothing at run time needs it).
+"""Train the injection meter's linear models offline: `make train-detector` (needs scikit-learn, the
+`train` extra; nothing at run time needs it). Without arguments, the first model
+(`tools/injection_model.json`, recipe `GENERAL`, described here); with `--field`, the field model
+(`tools/injection_field_model.json`, recipe `FIELD`, `field_training_set`).
 
 Reads the tune split of the trainable sources (texts the model scores: `MIN_WORDS` or more) of `bench.injection_corpus` only (the report split is
 never read here; `carrier-events` is never trained on: karrio's samples are LGPL-3.0). Features are
