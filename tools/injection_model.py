@@ -44,8 +44,8 @@ MIN_WORDS = 4
 """Shorter texts ("amazing", "FedEx Pak") are not scored by the first model: too few features to say
 anything about a request to an assistant."""
 FIELD_MIN_WORDS = 2
-"""The field model reads texts of 2 words or more: a name or a status holds a short command ("say
-order lost"), and it learned short benign values (names, statuses, titles) beside them."""
+"""The field model reads texts of 2 words or more: a name or a status holds a short command ("tell
+the customer it shipped"), and it learned short benign values (names, statuses, titles) beside them."""
 MIN_BESIDES = 2
 """Of them, how many besides the email addresses and URLs (`scored`)."""
 MAX_CHARS = 2000
