@@ -53,7 +53,15 @@ from routing.features import tokenize
 from routing.ids import ORDER_DIGITS, named_orders, named_subscriptions
 from routing.language import foreign_language
 from routing.person import person_request
-from routing.reading import Intent, Reading, add_ask, entities_in, probability_of, read_message
+from routing.reading import (
+    Intent,
+    Reading,
+    add_ask,
+    entities_in,
+    probability_of,
+    read_message,
+    refused_labels,
+)
 from routing.silence import nothing_to_answer
 from state.schema import TurnState, WorkflowRun, new_run
 from tools import deadline, model_costs
@@ -356,7 +364,7 @@ def with_model_labels(reading: Reading, labels: Sequence[str], registry: Registr
     name it. A label the model adds is placed at the doubtful part where the classifier gives it
     the highest probability, with that probability as its confidence, and runs only at
     `ADD_FLOOR` or above (the whole message counts as a part too). A label the customer refuses in
-    so many words ("I'm not after a refund": `Reading.refused`) is never added.
+    so many words ("I'm not after a refund": `routing.reading.refused_labels`) is never added.
     """
     doubtful = {s.start for s in reading.uncertain}
     kept = [
@@ -367,8 +375,9 @@ def with_model_labels(reading: Reading, labels: Sequence[str], registry: Registr
     have = {i["name"] for i in kept}
     parts = _doubtful_parts(reading)
     added: list[Intent] = []
+    refused = refused_labels(reading.text, registry.router) if set(labels) - have else frozenset()
     for label in labels:
-        if label in have or label in reading.refused:
+        if label in have or label in refused:
             continue
         prob, start = max((probability_of(part, label, registry.router), start) for start, part in parts)
         if prob >= ADD_FLOOR:

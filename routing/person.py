@@ -36,6 +36,12 @@ _SPEAK = (
 )
 _PHONE = r"\+?\(?\d[\d ()-]{5,}"
 """A phone number written after "call me"."""
+_GREETING = r"(?:hi|hello|hey|hiya|yo|oi)\W+"
+_NAMED_LAST = (
+    r"(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|"
+    r"representative|rep)\W*$"
+)
+"""The person named as the last words of the message ("... a real human?")."""
 _PATTERNS = (
     # "speak to a human", "put me through to your manager", "talk 2 someone"
     rf"\b{_SPEAK}\b(?:\W+\w+){{0,4}}?\W+(?:{_WHO}|{_ANYONE})\b",
@@ -51,11 +57,9 @@ _PATTERNS = (
     r"(?:^|[.!?]\s+)\W*(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|"
     r"supervisor|operator|representative)\s*[.!?]+(?=\s|$)",
     # the whole message names the person, a greeting first or not: "human", "agent?", "hi agent"
-    r"^\W*(?:(?:hi|hello|hey|hiya|yo|oi)\W+)?(?:a\s+|an\s+)?(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|"
-    r"representative|rep)\W*$",
+    rf"^\W*(?:{_GREETING})?{_NAMED_LAST}",
     # a last clause that greets the person, after an ask: "where is order 1001? also hi agent"
-    r"(?:[.!?,;\n]|\b(?:also|and|oh|btw|plus|then|ps))\W*(?:hi|hello|hey|hiya|yo|oi)\W+(?:a\s+|an\s+)?"
-    r"(?:real\s+|live\s+|actual\s+)?(?:human|person|agent|manager|supervisor|operator|representative|rep)\W*$",
+    rf"(?:[.!?,;\n]|\b(?:also|and|oh|btw|plus|then|ps))\W*{_GREETING}{_NAMED_LAST}",
     # refusing the bot: "not a bot", "no bots", "stop the bot", "are you a bot", "is this a robot"
     r"\b(?:not|no|stop|hate|done\s+with|sick\s+of|tired\s+of|enough\s+of)\s+(?:\w+\s+){0,2}"
     r"(?:a\s+|the\s+|this\s+|your\s+)?(?:bot|bots|robot|robots|machine|chatbot)\b",

@@ -60,8 +60,6 @@ class Reading:
     ask hidden inside (see `RouterModel.threshold` and `RouterModel.min_margin`)."""
     answer: Intent | None
     """The first part that asks nothing (named `none`), with its position and entities, if any."""
-    refused: frozenset[str] = frozenset()
-    """The asks the customer refuses in so many words (`refused_labels`): nobody asked for them."""
 
 
 def entities_in(text: str) -> dict[str, str]:
@@ -267,8 +265,7 @@ def read_message(text: str, model: RouterModel | None = None) -> Reading:
             answer = _intent(text, segments, i, owned=False)
         if seg.confidence < router.threshold or (is_ask and seg.margin < router.min_margin):
             uncertain.append(seg)
-    intents = _with_unwanted_order(text, segments, intents, router)
-    return Reading(text, segments, intents, uncertain, answer, refused_labels(text, router))
+    return Reading(text, segments, _with_unwanted_order(text, segments, intents, router), uncertain, answer)
 
 
 CANCEL_ORDER = "cancel_order"

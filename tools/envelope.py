@@ -38,7 +38,9 @@ def wrap(tool: str, text: str, fields: Iterable[str] = ()) -> tuple[str, Cleaned
     read alone: an instruction planted in a name is a short text of its own, which the composed
     summary around it would dilute for the meter's models."""
     cleaned = clean(text, source="tool_result")
-    found = set(cleaned.flags).union(*(signals(f, third_party=True) for f in fields))
+    found = set(cleaned.flags).union(
+        *(signals(f, third_party=True) for f in set(fields))
+    )  # a name is in 3 places
     if found != set(cleaned.flags):
         cleaned = replace(cleaned, flags=tuple(f for f in FLAGS if f in found))
     inner = _INNER_TAG.sub("&lt;", cleaned.text)

@@ -52,11 +52,14 @@ async def _run_one(call: ToolCall, spec: ToolSpec, ctx: BrandContext) -> ToolMes
     except Exception:  # the executor is one of the two places allowed to catch everything
         log.exception("tool %s raised for brand %s", spec.name, ctx.brand_id)
         return error_message(call, "unexpected", "the lookup failed unexpectedly")
-    text, artifact = (result.text, result.artifact) if isinstance(result, ToolResult) else (result, None)
-    if isinstance(result, ToolResult) and result.untrusted:  # for the reply guard, from state
-        artifact = {**(artifact or {}), UNTRUSTED: [dict(u) for u in result.untrusted]}
-    fields = [u["text"] for u in result.untrusted] if isinstance(result, ToolResult) else []
-    content, cleaned = wrap(spec.name, text, fields)
+    text, artifact, untrusted = (
+        (result.text, result.artifact, result.untrusted)
+        if isinstance(result, ToolResult)
+        else (result, None, ())
+    )
+    if untrusted:  # for the reply guard, from state
+        artifact = {**(artifact or {}), UNTRUSTED: [dict(u) for u in untrusted]}
+    content, cleaned = wrap(spec.name, text, [u["text"] for u in untrusted])
     metrics.count_sanitation(ctx.brand_id, "tool_result", cleaned)
     sanitation = {"removed": cleaned.removed, "cut": cleaned.cut, "flags": list(cleaned.flags)}
     return ToolMessage(
